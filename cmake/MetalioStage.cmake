@@ -1,0 +1,46 @@
+# metalio_stage(NN SOURCES ... EXAMPLES name=file ...)
+#
+# Called from code/NN-slug/CMakeLists.txt. Builds metalio_stageNN from this
+# stage's sources, linked on top of the previous stage, so the library of
+# stage NN is the union of stages 01..NN. Each example becomes an executable
+# stageNN_<name>; `make run CH=NN` runs the first one.
+function(metalio_stage number)
+  cmake_parse_arguments(ARG "" "" "SOURCES;EXAMPLES" ${ARGN})
+  set(target metalio_stage${number})
+  get_property(previous GLOBAL PROPERTY METALIO_NEWEST_STAGE)
+
+  add_library(${target} STATIC ${ARG_SOURCES})
+  target_include_directories(${target} PUBLIC
+    $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
+    $<INSTALL_INTERFACE:include>)
+  if(previous)
+    target_link_libraries(${target} PUBLIC ${previous})
+  else()
+    # The first stage carries the build-wide switches to every later one.
+    if(METALIO_SELECTOR STREQUAL "poll")
+      set(poll 1)
+    else()
+      set(poll 0)
+    endif()
+    if(METALIO_FAULT_INJECTION)
+      set(faults 1)
+    else()
+      set(faults 0)
+    endif()
+    target_compile_definitions(${target} PUBLIC METALIO_SELECTOR_POLL=${poll} METALIO_FAULT_INJECTION=${faults})
+  endif()
+
+  set(examples "")
+  foreach(example IN LISTS ARG_EXAMPLES)
+    string(REPLACE "=" ";" parts "${example}")
+    list(GET parts 0 name)
+    list(GET parts 1 file)
+    add_executable(stage${number}_${name} ${file})
+    target_link_libraries(stage${number}_${name} PRIVATE ${target})
+    list(APPEND examples stage${number}_${name})
+  endforeach()
+
+  set_property(GLOBAL PROPERTY METALIO_NEWEST_STAGE ${target})
+  set_property(GLOBAL APPEND PROPERTY METALIO_STAGES ${number})
+  set_property(GLOBAL PROPERTY METALIO_STAGE${number}_EXAMPLES ${examples})
+endfunction()

@@ -1,0 +1,81 @@
+/// @file
+/// Events: the buffer one poll fills.
+#pragma once
+
+#include <cstddef>
+#include <iterator>
+#include <memory>
+
+#include "metalio/event.hpp"
+
+namespace metalio {
+
+// [events]
+/// A fixed-capacity buffer of events, filled by each poll.
+///
+/// The capacity bounds how many events one poll returns; the others stay
+/// pending in the kernel and come with the next poll. The buffer is
+/// allocated once, in with_capacity(), so polling never allocates.
+/// Introduced in chapter 02 (selector).
+class Events {
+public:
+    /// Iterates the events of the last poll, yielding Event by value.
+    class const_iterator {
+    public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = Event;
+        using difference_type = std::ptrdiff_t;
+        using reference = Event;
+        using pointer = void;
+
+        const_iterator() = default;
+        Event operator*() const noexcept { return Event(*at_); }
+        const_iterator& operator++() noexcept {
+            ++at_;
+            return *this;
+        }
+        const_iterator operator++(int) noexcept {
+            auto before = *this;
+            ++at_;
+            return before;
+        }
+        friend bool operator==(const_iterator, const_iterator) = default;
+
+    private:
+        friend class Events;
+        explicit const_iterator(const sys::Event* at) noexcept : at_(at) {}
+        const sys::Event* at_ = nullptr;
+    };
+
+    /// Room for @p capacity events. A capacity of zero is allowed here but
+    /// every poll with it fails with Errc::zero_capacity_events.
+    static Events with_capacity(std::size_t capacity) { return Events(capacity); }
+
+    [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
+    /// How many events the last poll returned.
+    [[nodiscard]] std::size_t size() const noexcept { return size_; }
+    [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+    [[nodiscard]] const_iterator begin() const noexcept { return const_iterator(buffer_.get()); }
+    [[nodiscard]] const_iterator end() const noexcept { return const_iterator(buffer_.get() + size_); }
+    /// Forgets the events (the capacity stays).
+    void clear() noexcept { size_ = 0; }
+
+private:
+    // The selector writes into the buffer directly.
+    friend sys::Selector;
+
+    explicit Events(std::size_t capacity)
+        : buffer_(capacity == 0 ? nullptr : std::make_unique_for_overwrite<sys::Event[]>(capacity)),
+          capacity_(capacity) {}
+
+    sys::Event* sys_buffer() noexcept { return buffer_.get(); }
+    void set_len(std::size_t size) noexcept { size_ = size; }
+    void push(const sys::Event& event) noexcept { buffer_[size_++] = event; }
+
+    std::unique_ptr<sys::Event[]> buffer_;
+    std::size_t capacity_;
+    std::size_t size_ = 0;
+};
+// [events]
+
+}  // namespace metalio

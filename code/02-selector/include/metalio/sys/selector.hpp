@@ -1,0 +1,25 @@
+/// @file
+/// Chooses the selector this build uses: epoll, or poll(2) with
+/// `cmake -DMETALIO_SELECTOR=poll`.
+#pragma once
+
+// [choose]
+#if METALIO_SELECTOR_POLL
+#include "metalio/sys/unix/selector/poll.hpp"
+namespace metalio::sys {
+namespace selector = poll;
+}
+#else
+#include "metalio/sys/unix/selector/epoll.hpp"
+namespace metalio::sys {
+namespace selector = epoll;
+}
+#endif
+
+namespace metalio::sys {
+/// The selector of this build: sys::epoll::Selector or sys::poll::Selector.
+using Selector = selector::Selector;
+/// The raw event record of this build's selector.
+using Event = selector::Event;
+}  // namespace metalio::sys
+// [choose]

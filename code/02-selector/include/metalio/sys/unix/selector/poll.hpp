@@ -1,0 +1,92 @@
+/// @file
+/// The portable selector: poll(2), with edge triggering emulated.
+#pragma once
+
+#include <poll.h>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "metalio/interest.hpp"
+#include "metalio/io.hpp"
+#include "metalio/token.hpp"
+
+namespace metalio {
+class Events;
+}
+
+namespace metalio::sys::poll {
+
+/// One ready fd: its token and the `revents` poll(2) reported.
+struct Event {
+    std::uint64_t token;
+    std::uint32_t events;
+};
+
+/// Translates an Interest into the `events` of a `pollfd`.
+short interests_to_poll(Interest interests) noexcept;
+
+#ifdef POLLRDHUP
+inline constexpr std::uint32_t kReadHangUp = POLLRDHUP;
+#else
+inline constexpr std::uint32_t kReadHangUp = 0;  // not on every Unix
+#endif
+
+// [event-mapping]
+inline Token token(const Event& event) noexcept { return Token{static_cast<std::size_t>(event.token)}; }
+inline bool is_readable(const Event& event) noexcept { return (event.events & (POLLIN | POLLPRI)) != 0; }
+inline bool is_writable(const Event& event) noexcept { return (event.events & POLLOUT) != 0; }
+inline bool is_error(const Event& event) noexcept { return (event.events & POLLERR) != 0; }
+inline bool is_read_closed(const Event& event) noexcept {
+    return (event.events & POLLHUP) != 0 || ((event.events & POLLIN) != 0 && (event.events & kReadHangUp) != 0);
+}
+inline bool is_write_closed(const Event& event) noexcept {
+    return (event.events & POLLHUP) != 0 || ((event.events & POLLOUT) != 0 && (event.events & POLLERR) != 0) ||
+           event.events == POLLERR;
+}
+inline bool is_priority(const Event& event) noexcept { return (event.events & POLLPRI) != 0; }
+// [event-mapping]
+
+/// A selector backed by poll(2), for any Unix; mio's `selector/poll.rs`.
+///
+/// poll(2) is level-triggered and keeps no state in the kernel, so this
+/// class keeps the `pollfd` array itself and emulates edge triggering: once
+/// an fd is reported, the interests that fired are disarmed until
+/// reregister() arms them again. metalio's own I/O types re-arm
+/// automatically when an operation returns WouldBlock (chapter 03); code
+/// that registers a raw fd must reregister after draining it.
+///
+/// Thread-safe like the epoll selector: register, reregister and deregister
+/// from another thread wake a blocked select(), which applies the change and
+/// polls again. One thread calls select() at a time. Introduced in chapter 02.
+class Selector {
+public:
+    /// Fired interests are disarmed until reregister(): see the class text.
+    static constexpr bool emulates_edges = true;
+
+    /// Creates the fd table and its internal wake-up eventfd.
+    static io::Result<Selector> create() noexcept;
+    /// Another handle on the same table (same id()).
+    io::Result<Selector> try_clone() const noexcept;
+
+    io::Result<void> select(Events& events, std::optional<std::chrono::nanoseconds> timeout) const noexcept;
+    io::Result<void> register_(int fd, Token token, Interest interests) const noexcept;
+    io::Result<void> reregister(int fd, Token token, Interest interests) const noexcept;
+    io::Result<void> deregister(int fd) const noexcept;
+
+    std::size_t id() const noexcept;
+    /// The internal wake-up fd (there is no kernel object to expose).
+    int as_raw_fd() const noexcept;
+
+    struct State;
+
+private:
+    explicit Selector(std::shared_ptr<State> state) noexcept : state_(static_cast<std::shared_ptr<State>&&>(state)) {}
+
+    std::shared_ptr<State> state_;
+};
+
+}  // namespace metalio::sys::poll

@@ -1,0 +1,48 @@
+// What every metalio test includes: doctest, printers that make failure
+// messages readable ("Resource temporarily unavailable [system:11]" rather
+// than "{?}"), and the fd-leak check.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <system_error>
+
+#include <doctest/doctest.h>
+
+#include "fd_leak.hpp"
+#include "metalio/io.hpp"
+
+namespace doctest {
+
+template <>
+struct StringMaker<std::error_code> {
+    static String convert(const std::error_code& error) {
+        const std::string text =
+            error.message() + " [" + error.category().name() + ":" + std::to_string(error.value()) + "]";
+        return text.c_str();
+    }
+};
+
+template <>
+struct StringMaker<std::errc> {
+    static String convert(std::errc value) { return StringMaker<std::error_code>::convert(std::make_error_code(value)); }
+};
+
+template <>
+struct StringMaker<metalio::Errc> {
+    static String convert(metalio::Errc value) { return StringMaker<std::error_code>::convert(make_error_code(value)); }
+};
+
+template <class T>
+struct StringMaker<std::expected<T, std::error_code>> {
+    static String convert(const std::expected<T, std::error_code>& result) {
+        if (!result) return String("error: ") + StringMaker<std::error_code>::convert(result.error());
+        if constexpr (std::is_void_v<T>) {
+            return "ok";
+        } else {
+            return String("ok: ") + toString(*result);
+        }
+    }
+};
+
+}  // namespace doctest

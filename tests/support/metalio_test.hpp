@@ -11,6 +11,7 @@
 
 #include "fd_leak.hpp"
 #include "metalio/io.hpp"
+#include "metalio/sys/fault.hpp"
 
 namespace doctest {
 

@@ -206,6 +206,16 @@ io::Result<void> Selector::reregister(int fd, Token token, Interest interests) c
     });
 }
 
+io::Result<void> Selector::rearm(int fd) const noexcept {
+    return modify(*state_, [&]() -> io::Result<void> {
+        State& state = *state_;
+        const auto found = state.registrations.find(fd);
+        if (found == state.registrations.end()) return std::unexpected(make_error_code(Errc::not_registered));
+        arm(state.fds[found->second.index], fd, found->second.armed);
+        return {};
+    });
+}
+
 io::Result<void> Selector::deregister(int fd) const noexcept {
     return modify(*state_, [&]() -> io::Result<void> {
         State& state = *state_;

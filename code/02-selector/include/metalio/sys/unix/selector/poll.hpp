@@ -76,6 +76,9 @@ public:
     io::Result<void> register_(int fd, Token token, Interest interests) const noexcept;
     io::Result<void> reregister(int fd, Token token, Interest interests) const noexcept;
     io::Result<void> deregister(int fd) const noexcept;
+    /// Arms @p fd again with the interests of its last register/reregister
+    /// (the emulated edge: called after an operation returned WouldBlock).
+    io::Result<void> rearm(int fd) const noexcept;
 
     std::size_t id() const noexcept;
     /// The internal wake-up fd (there is no kernel object to expose).

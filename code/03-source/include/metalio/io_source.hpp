@@ -1,0 +1,76 @@
+/// @file
+/// IoSource: an owned fd that is a Source, for metalio's own I/O types.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <type_traits>
+
+#include "metalio/selector_id.hpp"
+#include "metalio/sys/owned_fd.hpp"
+#include "metalio/unix/source_fd.hpp"
+
+namespace metalio {
+
+// [io-source]
+/// Owns a file descriptor and registers it: what TcpListener, TcpStream and
+/// the other I/O types are built from (mio's `IoSource<T>`).
+///
+/// It adds two things to unix::SourceFd:
+/// - the SelectorId association check on register / reregister / deregister;
+/// - do_io(): every I/O operation runs through it. With epoll it only calls
+///   the operation. With the poll(2) selector, which emulates edge triggering
+///   by disarming an fd after an event, an operation that returns WouldBlock
+///   re-arms the fd, and destruction deregisters it (poll(2) would otherwise
+///   keep polling a closed fd number).
+///
+/// Introduced in chapter 03 (source).
+class IoSource {
+public:
+    explicit IoSource(sys::OwnedFd fd) noexcept : fd_(std::move(fd)) {}
+    IoSource(IoSource&& other) noexcept;
+    IoSource& operator=(IoSource&& other) noexcept;
+    ~IoSource();
+
+    /// The fd, still owned by this object.
+    [[nodiscard]] int as_raw_fd() const noexcept { return fd_.get(); }
+    /// Gives the fd up (deregistering first, in a poll(2) build).
+    [[nodiscard]] sys::OwnedFd into_fd() && noexcept;
+
+    /// Runs @p operation(fd) and returns its result. With an edge-emulating
+    /// selector, a WouldBlock result re-arms the registration first.
+    template <class Operation>
+    auto do_io(Operation&& operation) const -> std::invoke_result_t<Operation, int> {
+        auto result = std::forward<Operation>(operation)(fd_.get());
+#if METALIO_SELECTOR_POLL
+        if (!result && io::is_would_block(result.error())) rearm();
+#endif
+        return result;
+    }
+
+    io::Result<void> register_(const Registry& registry, Token token, Interest interests) const noexcept;
+    io::Result<void> reregister(const Registry& registry, Token token, Interest interests) const noexcept;
+    io::Result<void> deregister(const Registry& registry) const noexcept;
+
+private:
+#if METALIO_SELECTOR_POLL
+    void rearm() const noexcept;
+    void forget_registration() noexcept;
+
+    // The selector this fd is registered with (a cheap shared handle), so
+    // do_io can re-arm and the destructor can deregister.
+    struct Rearm {
+        std::mutex mutex;
+        std::optional<sys::Selector> selector;
+    };
+    mutable Rearm rearm_;
+#endif
+
+    sys::OwnedFd fd_;
+    mutable SelectorId selector_id_;
+};
+// [io-source]
+
+static_assert(Source<IoSource>);
+
+}  // namespace metalio

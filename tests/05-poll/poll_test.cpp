@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "metalio/poll.hpp"
+#include "metalio/sys/owned_fd.hpp"
 #include "metalio/unix/source_fd.hpp"
 #include "metalio_test.hpp"
 

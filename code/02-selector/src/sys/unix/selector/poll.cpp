@@ -116,7 +116,7 @@ io::Result<Selector> Selector::create() noexcept {
     }
 }
 
-io::Result<Selector> Selector::try_clone() const noexcept { return Selector(state_); }
+io::Result<Selector> Selector::try_clone() const noexcept { return Selector(std::shared_ptr<State>(state_)); }
 
 std::size_t Selector::id() const noexcept { return state_->id; }
 int Selector::as_raw_fd() const noexcept { return state_->notify.get(); }

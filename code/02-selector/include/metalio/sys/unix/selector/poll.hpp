@@ -69,6 +69,14 @@ public:
 
     /// Creates the fd table and its internal wake-up eventfd.
     static io::Result<Selector> create() noexcept;
+
+    // Move-only like the epoll selector; try_clone() shares on purpose.
+    Selector(Selector&&) noexcept = default;
+    Selector& operator=(Selector&&) noexcept = default;
+    Selector(const Selector&) = delete;
+    Selector& operator=(const Selector&) = delete;
+    ~Selector() = default;
+
     /// Another handle on the same table (same id()).
     io::Result<Selector> try_clone() const noexcept;
 

@@ -9,12 +9,22 @@ function(metalio_stage number)
   set(target metalio_stage${number})
   get_property(previous GLOBAL PROPERTY METALIO_NEWEST_STAGE)
 
-  add_library(${target} STATIC ${ARG_SOURCES})
-  target_include_directories(${target} PUBLIC
-    $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
-    $<INSTALL_INTERFACE:include>)
+  # A stage without sources (its code is all in headers, or all in its
+  # example) is an INTERFACE library: it still carries the earlier stages.
+  if(ARG_SOURCES)
+    add_library(${target} STATIC ${ARG_SOURCES})
+    set(scope PUBLIC)
+  else()
+    add_library(${target} INTERFACE)
+    set(scope INTERFACE)
+  endif()
+  if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/include)
+    target_include_directories(${target} ${scope}
+      $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
+      $<INSTALL_INTERFACE:include>)
+  endif()
   if(previous)
-    target_link_libraries(${target} PUBLIC ${previous})
+    target_link_libraries(${target} ${scope} ${previous})
   else()
     # The first stage carries the build-wide switches to every later one.
     if(METALIO_SELECTOR STREQUAL "poll")
@@ -38,7 +48,13 @@ function(metalio_stage number)
     add_executable(stage${number}_${name} ${file})
     target_link_libraries(stage${number}_${name} PRIVATE ${target})
     list(APPEND examples stage${number}_${name})
+    set_property(GLOBAL APPEND PROPERTY METALIO_STAGE${number}_EXAMPLE_NAMES ${name})
   endforeach()
+
+  # `make run CH=NN` reads this list to find the stage's programs.
+  list(TRANSFORM examples REPLACE "(.+)" "$<TARGET_FILE:\\1>" OUTPUT_VARIABLE example_files)
+  list(JOIN example_files "\n" example_lines)
+  file(GENERATE OUTPUT ${CMAKE_BINARY_DIR}/examples/${number}.txt CONTENT "${example_lines}\n")
 
   set_property(GLOBAL PROPERTY METALIO_NEWEST_STAGE ${target})
   set_property(GLOBAL APPEND PROPERTY METALIO_STAGES ${number})

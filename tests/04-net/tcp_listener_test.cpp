@@ -173,7 +173,8 @@ TEST_CASE("fault in any system call of TcpListener::bind returns that error and 
     };
     for (const Step step : {Step{"socket", EMFILE}, Step{"setsockopt", ENOPROTOOPT}, Step{"bind", EACCES},
                             Step{"listen", EOPNOTSUPP}}) {
-        CAPTURE(step.name);
+        const std::string failing_call = step.name;
+        CAPTURE(failing_call);
         fault::reset();
         fault::fail_next(step.name, step.error);
         const auto listener = TcpListener::bind(localhost_v4());

@@ -289,7 +289,8 @@ TEST_CASE("fault in socket or connect makes TcpStream::connect fail with that er
         int error;
     };
     for (const Step step : {Step{"socket", EMFILE}, Step{"connect", ENETUNREACH}}) {
-        CAPTURE(step.name);
+        const std::string failing_call = step.name;
+        CAPTURE(failing_call);
         fault::reset();
         fault::fail_next(step.name, step.error);
         const auto client = TcpStream::connect(*address);

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "metalio/events.hpp"
@@ -22,6 +23,14 @@ struct doctest::StringMaker<metalio::net::SocketAddr> {
 namespace net_test {
 
 using namespace std::chrono_literals;
+
+/// The error of @p result as text, or "no error". doctest evaluates the
+/// message of an assertion that passed too (with -s), so a message must never
+/// call .error() on a result that holds a value.
+template <class Result>
+std::string why(const Result& result) {
+    return result.has_value() ? std::string("no error") : result.error().message();
+}
 
 inline metalio::Registry make_registry() {
     auto selector = metalio::sys::Selector::create();
@@ -49,7 +58,7 @@ inline std::optional<metalio::Event> wait_for(const metalio::Registry& registry,
         const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - std::chrono::steady_clock::now());
         const auto polled = registry.selector().select(events, left);
         if (!polled && metalio::io::is_interrupted(polled.error())) continue;
-        REQUIRE_MESSAGE(polled.has_value(), "select failed: ", polled.error().message());
+        REQUIRE_MESSAGE(polled.has_value(), "select failed: ", why(polled));
         for (const metalio::Event event : events) {
             if (event.token() == token) return event;
         }
@@ -66,7 +75,7 @@ inline std::pair<metalio::net::TcpStream, metalio::net::SocketAddr> accept_one(
     for (int attempt = 0; attempt < 100; ++attempt) {
         auto accepted = listener.accept();
         if (accepted) return std::move(*accepted);
-        REQUIRE_MESSAGE(metalio::io::is_would_block(accepted.error()), "accept failed: ", accepted.error().message());
+        REQUIRE_MESSAGE(metalio::io::is_would_block(accepted.error()), "accept failed: ", why(accepted));
         REQUIRE_MESSAGE(wait_for(registry, token).has_value(), "no connection arrived at the listener within 5 s");
     }
     FAIL("accept kept saying WouldBlock although the listener was readable");

@@ -64,7 +64,8 @@ TEST_CASE("SocketAddr::parse rejects bad input with Errc::invalid_socket_address
           std::string_view(too_long_bracketed)}) {
         CAPTURE(text);
         const auto parsed = SocketAddr::parse(text);
-        REQUIRE_MESSAGE(!parsed.has_value(), "bad input was accepted as ", parsed->to_string());
+        REQUIRE_MESSAGE(!parsed.has_value(), "bad input was accepted as ",
+                        parsed.has_value() ? parsed->to_string() : std::string("(rejected)"));
         CHECK(parsed.error() == Errc::invalid_socket_address);
         CHECK_MESSAGE(parsed.error() == std::errc::invalid_argument,
                       "the error should also compare equal to std::errc::invalid_argument");

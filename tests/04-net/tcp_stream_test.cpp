@@ -41,7 +41,7 @@ std::string read_exactly(const metalio::Registry& registry, const TcpStream& str
             received.append(reinterpret_cast<const char*>(buffer), *read);
             continue;
         }
-        REQUIRE_MESSAGE(metalio::io::is_would_block(read.error()), "read failed: ", read.error().message());
+        REQUIRE_MESSAGE(metalio::io::is_would_block(read.error()), "read failed: ", net_test::why(read));
         REQUIRE_MESSAGE(wait_for(registry, token).has_value(), "no READABLE event within 5 s; got only \"",
                         received, "\"");
     }
@@ -163,7 +163,7 @@ TEST_CASE("data flows both ways, with read/write and with the vectored forms") {
             got = *read;
             break;
         }
-        REQUIRE_MESSAGE(metalio::io::is_would_block(read.error()), read.error().message());
+        REQUIRE_MESSAGE(metalio::io::is_would_block(read.error()), net_test::why(read));
         REQUIRE(wait_for(registry, kClient).has_value());
     }
     // Loopback delivers the 9 bytes as one segment: one readv fills both.

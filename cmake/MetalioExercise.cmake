@@ -20,10 +20,10 @@ function(metalio_exercise dir)
   endfunction()
 
   function(metalio_exercise_check name expect)
-    add_test(NAME "exercise${nn}: ${name} ${expect}s"
+    add_test(NAME "exercise${nn}: ${name} must ${expect}"
       COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:exercise${nn}_${name}> -DEXPECT=${expect}
               -P ${PROJECT_SOURCE_DIR}/cmake/CheckExercise.cmake)
-    set_tests_properties("exercise${nn}: ${name} ${expect}s" PROPERTIES LABELS "exercises" TIMEOUT 60)
+    set_tests_properties("exercise${nn}: ${name} must ${expect}" PROPERTIES LABELS "exercises" TIMEOUT 60)
   endfunction()
 
   metalio_exercise_binary(stub ${home}/stub.cpp)

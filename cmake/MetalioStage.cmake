@@ -40,6 +40,11 @@ function(metalio_stage number)
     list(APPEND examples stage${number}_${name})
   endforeach()
 
+  # `make run CH=NN` reads this list to find the stage's programs.
+  list(TRANSFORM examples REPLACE "(.+)" "$<TARGET_FILE:\\1>" OUTPUT_VARIABLE example_files)
+  list(JOIN example_files "\n" example_lines)
+  file(GENERATE OUTPUT ${CMAKE_BINARY_DIR}/examples/${number}.txt CONTENT "${example_lines}\n")
+
   set_property(GLOBAL PROPERTY METALIO_NEWEST_STAGE ${target})
   set_property(GLOBAL APPEND PROPERTY METALIO_STAGES ${number})
   set_property(GLOBAL PROPERTY METALIO_STAGE${number}_EXAMPLES ${examples})

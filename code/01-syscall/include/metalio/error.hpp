@@ -44,5 +44,8 @@ std::error_code make_error_code(Errc e) noexcept;
 
 }  // namespace metalio
 
+/// @cond
+// Lets `std::error_code ec = Errc::...` convert implicitly.
 template <>
 struct std::is_error_code_enum<metalio::Errc> : std::true_type {};
+/// @endcond

@@ -16,6 +16,7 @@ namespace metalio {
 /// return WouldBlock. Introduced in chapter 02 (selector).
 class Event {
 public:
+    /// Wraps the selector's record (Events does this while iterating).
     explicit Event(const sys::Event& raw) noexcept : raw_(raw) {}
 
     /// The token given when the source was registered.

@@ -22,23 +22,28 @@ public:
     /// Iterates the events of the last poll, yielding Event by value.
     class const_iterator {
     public:
-        using iterator_category = std::forward_iterator_tag;
-        using value_type = Event;
-        using difference_type = std::ptrdiff_t;
-        using reference = Event;
-        using pointer = void;
+        using iterator_category = std::forward_iterator_tag;  ///< Iterator trait.
+        using value_type = Event;                            ///< Iterator trait.
+        using difference_type = std::ptrdiff_t;              ///< Iterator trait.
+        using reference = Event;                             ///< Iterator trait: events are yielded by value.
+        using pointer = void;                                ///< Iterator trait.
 
+        /// A singular iterator.
         const_iterator() = default;
+        /// The event at this position.
         Event operator*() const noexcept { return Event(*at_); }
+        /// Next event.
         const_iterator& operator++() noexcept {
             ++at_;
             return *this;
         }
+        /// Next event (postfix).
         const_iterator operator++(int) noexcept {
             auto before = *this;
             ++at_;
             return before;
         }
+        /// Same position.
         friend bool operator==(const_iterator, const_iterator) = default;
 
     private:
@@ -51,18 +56,24 @@ public:
     /// every poll with it fails with Errc::zero_capacity_events.
     static Events with_capacity(std::size_t capacity) { return Events(capacity); }
 
+    /// The most events one poll can return.
     [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
     /// How many events the last poll returned.
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
+    /// True if the last poll returned no event.
     [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+    /// The first event of the last poll.
     [[nodiscard]] const_iterator begin() const noexcept { return const_iterator(buffer_.get()); }
+    /// Past the last event.
     [[nodiscard]] const_iterator end() const noexcept { return const_iterator(buffer_.get() + size_); }
     /// Forgets the events (the capacity stays).
     void clear() noexcept { size_ = 0; }
 
 private:
+    /// @cond
     // The selector writes into the buffer directly.
     friend sys::Selector;
+    /// @endcond
 
     explicit Events(std::size_t capacity)
         : buffer_(capacity == 0 ? nullptr : std::make_unique_for_overwrite<sys::Event[]>(capacity)),

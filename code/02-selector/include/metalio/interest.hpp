@@ -29,12 +29,16 @@ public:
         return Interest(left);
     }
 
+    /// Includes READABLE.
     [[nodiscard]] constexpr bool is_readable() const noexcept { return (bits_ & kReadable) != 0; }
+    /// Includes WRITABLE.
     [[nodiscard]] constexpr bool is_writable() const noexcept { return (bits_ & kWritable) != 0; }
+    /// Includes PRIORITY.
     [[nodiscard]] constexpr bool is_priority() const noexcept { return (bits_ & kPriority) != 0; }
 
     /// `Interest::READABLE | Interest::WRITABLE`, the same as add().
     friend constexpr Interest operator|(Interest a, Interest b) noexcept { return a.add(b); }
+    /// The same set of interests.
     friend constexpr bool operator==(Interest, Interest) = default;
 
 private:

@@ -27,9 +27,13 @@ namespace metalio {
 /// Introduced in chapter 03 (source).
 class IoSource {
 public:
+    /// Takes ownership of @p fd (not yet registered).
     explicit IoSource(sys::OwnedFd fd) noexcept : fd_(std::move(fd)) {}
+    /// Moves the fd and its registration.
     IoSource(IoSource&& other) noexcept;
+    /// Drops the current fd (deregistering it in a poll(2) build), takes @p other's.
     IoSource& operator=(IoSource&& other) noexcept;
+    /// Closes the fd (deregistering it first in a poll(2) build).
     ~IoSource();
 
     /// The fd, still owned by this object.
@@ -48,8 +52,11 @@ public:
         return result;
     }
 
+    /// Checks the association (SelectorId), then registers the fd.
     io::Result<void> register_(const Registry& registry, Token token, Interest interests) const noexcept;
+    /// Checks the association, then reregisters the fd.
     io::Result<void> reregister(const Registry& registry, Token token, Interest interests) const noexcept;
+    /// Checks the association, deregisters the fd and forgets the association.
     io::Result<void> deregister(const Registry& registry) const noexcept;
 
 private:

@@ -20,11 +20,13 @@ namespace metalio {
 /// Introduced in chapter 03 (source).
 class SelectorId {
 public:
+    /// Not associated with any selector.
     SelectorId() noexcept = default;
     SelectorId(const SelectorId&) = delete;
     SelectorId& operator=(const SelectorId&) = delete;
     /// Moving a source moves its association with it.
     SelectorId(SelectorId&& other) noexcept : id_(other.id_.exchange(0)) {}
+    /// Moving a source moves its association with it.
     SelectorId& operator=(SelectorId&& other) noexcept {
         id_.store(other.id_.exchange(0));
         return *this;

@@ -20,7 +20,9 @@ class OwnedFd {
 public:
     /// Takes ownership of @p fd (which may be -1, meaning "nothing").
     explicit OwnedFd(int fd) noexcept : fd_(fd) {}
+    /// Takes the fd of @p other, which is left holding -1.
     OwnedFd(OwnedFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    /// Closes the fd held now, then takes the fd of @p other.
     OwnedFd& operator=(OwnedFd&& other) noexcept {
         if (this != &other) reset(std::exchange(other.fd_, -1));
         return *this;

@@ -37,10 +37,10 @@ auto syscall([[maybe_unused]] std::string_view name, Fn fn, Args... args) noexce
 }  // namespace metalio::sys
 
 // [macro]
-/// `METALIO_SYSCALL(epoll_create1, EPOLL_CLOEXEC)` calls `::epoll_create1`
+/// `METALIO_SYSCALL(epoll_create1, EPOLL_CLOEXEC)` calls libc's `epoll_create1`
 /// through metalio::sys::syscall, passing the function's own name along.
 ///
 /// A macro is still needed for one thing only: turning the identifier into
-/// the string `"epoll_create1"` (`#fn`); C++23 has no reflection to do it.
+/// the string `"%epoll_create1"` (`\#fn`); C++23 has no reflection to do it.
 #define METALIO_SYSCALL(fn, ...) ::metalio::sys::syscall(#fn, ::fn __VA_OPT__(, ) __VA_ARGS__)
 // [macro]

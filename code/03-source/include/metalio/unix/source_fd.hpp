@@ -17,14 +17,18 @@ namespace metalio::unix {
 /// each event until reregistered (see sys::poll::Selector).
 /// Introduced in chapter 03 (source).
 struct SourceFd {
-    int fd;
+    int fd;  ///< The descriptor (borrowed: SourceFd never closes it).
+
+    /// Registers #fd with the registry's selector.
 
     io::Result<void> register_(const Registry& registry, Token token, Interest interests) const noexcept {
         return registry.selector().register_(fd, token, interests);
     }
+    /// Reregisters #fd.
     io::Result<void> reregister(const Registry& registry, Token token, Interest interests) const noexcept {
         return registry.selector().reregister(fd, token, interests);
     }
+    /// Deregisters #fd.
     io::Result<void> deregister(const Registry& registry) const noexcept {
         return registry.selector().deregister(fd);
     }

@@ -31,8 +31,11 @@ std::uint32_t interests_to_epoll(Interest interests) noexcept;
 // [event-mapping]
 /// The token stored in `data.u64` at registration.
 inline Token token(const Event& event) noexcept { return Token{static_cast<std::size_t>(event.data.u64)}; }
+/// EPOLLIN or EPOLLPRI.
 inline bool is_readable(const Event& event) noexcept { return (event.events & (EPOLLIN | EPOLLPRI)) != 0; }
+/// EPOLLOUT.
 inline bool is_writable(const Event& event) noexcept { return (event.events & EPOLLOUT) != 0; }
+/// EPOLLERR.
 inline bool is_error(const Event& event) noexcept { return (event.events & EPOLLERR) != 0; }
 /// Hang-up, or readable together with "peer shut down its writing half".
 inline bool is_read_closed(const Event& event) noexcept {
@@ -45,6 +48,7 @@ inline bool is_write_closed(const Event& event) noexcept {
            ((event.events & EPOLLOUT) != 0 && (event.events & EPOLLERR) != 0) ||
            event.events == EPOLLERR;
 }
+/// EPOLLPRI.
 inline bool is_priority(const Event& event) noexcept { return (event.events & EPOLLPRI) != 0; }
 // [event-mapping]
 

@@ -22,13 +22,14 @@ namespace metalio::sys::poll {
 
 /// One ready fd: its token and the `revents` poll(2) reported.
 struct Event {
-    std::uint64_t token;
-    std::uint32_t events;
+    std::uint64_t token;   ///< The token of the registration.
+    std::uint32_t events;  ///< The `revents` bits (POLLIN, POLLOUT, ...).
 };
 
 /// Translates an Interest into the `events` of a `pollfd`.
 short interests_to_poll(Interest interests) noexcept;
 
+/// POLLRDHUP where the system has it (Linux), else nothing.
 #ifdef POLLRDHUP
 inline constexpr std::uint32_t kReadHangUp = POLLRDHUP;
 #else
@@ -36,17 +37,24 @@ inline constexpr std::uint32_t kReadHangUp = 0;  // not on every Unix
 #endif
 
 // [event-mapping]
+/// The token of the registration.
 inline Token token(const Event& event) noexcept { return Token{static_cast<std::size_t>(event.token)}; }
+/// POLLIN or POLLPRI.
 inline bool is_readable(const Event& event) noexcept { return (event.events & (POLLIN | POLLPRI)) != 0; }
+/// POLLOUT.
 inline bool is_writable(const Event& event) noexcept { return (event.events & POLLOUT) != 0; }
+/// POLLERR.
 inline bool is_error(const Event& event) noexcept { return (event.events & POLLERR) != 0; }
+/// Hang-up, or readable together with POLLRDHUP.
 inline bool is_read_closed(const Event& event) noexcept {
     return (event.events & POLLHUP) != 0 || ((event.events & POLLIN) != 0 && (event.events & kReadHangUp) != 0);
 }
+/// Hang-up, writable together with an error, or an error alone.
 inline bool is_write_closed(const Event& event) noexcept {
     return (event.events & POLLHUP) != 0 || ((event.events & POLLOUT) != 0 && (event.events & POLLERR) != 0) ||
            event.events == POLLERR;
 }
+/// POLLPRI.
 inline bool is_priority(const Event& event) noexcept { return (event.events & POLLPRI) != 0; }
 // [event-mapping]
 
@@ -71,7 +79,9 @@ public:
     static io::Result<Selector> create() noexcept;
 
     // Move-only like the epoll selector; try_clone() shares on purpose.
+    /// Moves the handle.
     Selector(Selector&&) noexcept = default;
+    /// Moves the handle.
     Selector& operator=(Selector&&) noexcept = default;
     Selector(const Selector&) = delete;
     Selector& operator=(const Selector&) = delete;
@@ -80,18 +90,24 @@ public:
     /// Another handle on the same table (same id()).
     io::Result<Selector> try_clone() const noexcept;
 
+    /// Polls (poll(2)) and fills @p events, disarming what it reports.
     io::Result<void> select(Events& events, std::optional<std::chrono::nanoseconds> timeout) const noexcept;
+    /// Adds @p fd to the table. Errc::already_registered if it is there.
     io::Result<void> register_(int fd, Token token, Interest interests) const noexcept;
+    /// Replaces token and interests and arms @p fd. Errc::not_registered if absent.
     io::Result<void> reregister(int fd, Token token, Interest interests) const noexcept;
+    /// Removes @p fd from the table. Errc::not_registered if absent.
     io::Result<void> deregister(int fd) const noexcept;
     /// Arms @p fd again with the interests of its last register/reregister
     /// (the emulated edge: called after an operation returned WouldBlock).
     io::Result<void> rearm(int fd) const noexcept;
 
+    /// A number unique to this selector (shared by its clones); see chapter 03.
     std::size_t id() const noexcept;
     /// The internal wake-up fd (there is no kernel object to expose).
     int as_raw_fd() const noexcept;
 
+    /// The shared table (defined in poll.cpp).
     struct State;
 
 private:

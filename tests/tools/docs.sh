@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Renders the site into build/site: Doxygen (warnings are errors) writes the
+# XML that Breathe reads, then Sphinx builds with -W -n --keep-going, so a
+# stale literalinclude marker or an unresolved cross-reference fails.
+set -euo pipefail
+mkdir -p build
+echo "== doxygen"
+doxygen docs/Doxyfile
+echo "== sphinx-build -W -n --keep-going"
+# Debian's Sphinx is under /usr/bin/python3; call sphinx-build directly so a
+# different python3 first on PATH does not matter.
+sphinx-build -W -n --keep-going -q -b html -d build/doctrees . build/site
+echo "Site rendered: build/site/index.html"

@@ -1,0 +1,27 @@
+# Shared by exercise.sh, hint.sh and progress.sh.
+
+# exercise_home NN -> exercises/NN-slug, or a clear message.
+exercise_home() {
+    local number=$1
+    if [[ ! $number =~ ^[0-9][0-9]$ ]]; then
+        echo "Say which exercise: EX=NN, one of: $(ls exercises | cut -c1-2 | tr '\n' ' ')" >&2
+        exit 2
+    fi
+    local home
+    home=$(ls -d exercises/"$number"-* 2>/dev/null | head -n1)
+    if [[ -z $home ]]; then
+        echo "There is no exercise $number; exercises: $(ls exercises | tr '\n' ' ')" >&2
+        exit 2
+    fi
+    echo "$home"
+}
+
+# build_mine NN: (re)configure so the learner's file is known, build it.
+# Returns the compiler's status; its output goes to stdout.
+build_mine() {
+    local number=$1
+    cmake -S . -B build/epoll -DCMAKE_BUILD_TYPE=Debug >/dev/null
+    cmake --build build/epoll -j"${JOBS:-2}" --target "exercise${number}_mine" 2>&1 |
+        grep -v -E '^(\[|gmake|make\[|Consolidate|Scanning|Built target|Building|Linking)' || true
+    return "${PIPESTATUS[0]}"
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# test.sh: everything that must pass, in the order a failure is cheapest to read.
+#   1. every stage on the epoll selector, plus the exercise honesty checks
+#   2. every stage on the poll(2) selector
+#   3. every stage under AddressSanitizer + UndefinedBehaviorSanitizer (both selectors)
+#   4. every stage under ThreadSanitizer (both selectors)
+#   5. the site: Doxygen and Sphinx, warnings are errors
+# Ends with one line "N passed, N failed" over all the steps.
+set -uo pipefail
+export JOBS=${JOBS:-2}
+passed=0
+failed=0
+failures=()
+
+step() {
+    local name=$1
+    shift
+    echo
+    echo "======== $name"
+    if "$@"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        failures+=("$name")
+    fi
+}
+
+suite() {  # suite <build name> [cmake options...]
+    local name=$1
+    shift
+    tests/tools/build.sh "$name" "$@" && (cd "build/$name" && ctest -j"$JOBS" --output-on-failure --timeout 120)
+}
+
+step "epoll: stages and exercises" suite epoll
+step "poll(2): stages" suite poll -DMETALIO_BUILD_EXERCISES=OFF
+step "epoll under ASan+UBSan" suite asan-epoll -DMETALIO_SANITIZE=address,undefined -DMETALIO_BUILD_EXERCISES=OFF
+step "poll(2) under ASan+UBSan" suite asan-poll -DMETALIO_SANITIZE=address,undefined -DMETALIO_BUILD_EXERCISES=OFF
+step "epoll under TSan" suite tsan-epoll -DMETALIO_SANITIZE=thread -DMETALIO_BUILD_EXERCISES=OFF
+step "poll(2) under TSan" suite tsan-poll -DMETALIO_SANITIZE=thread -DMETALIO_BUILD_EXERCISES=OFF
+step "site (Doxygen + Sphinx -W -n)" tests/tools/docs.sh
+
+echo
+for name in "${failures[@]}"; do echo "FAILED: $name"; done
+echo "make test: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]

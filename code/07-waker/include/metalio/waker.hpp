@@ -45,7 +45,9 @@ public:
     /// yourself changes what the Poll sees.
     [[nodiscard]] int as_raw_fd() const noexcept { return fd_.get(); }
 
+    /// Takes over @p other's eventfd and its claim on the Poll's Waker slot.
     Waker(Waker&& other) noexcept;
+    /// Destroys this Waker (freeing its slot), then takes over @p other's.
     Waker& operator=(Waker&& other) noexcept;
     Waker(const Waker&) = delete;
     Waker& operator=(const Waker&) = delete;

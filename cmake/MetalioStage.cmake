@@ -9,12 +9,22 @@ function(metalio_stage number)
   set(target metalio_stage${number})
   get_property(previous GLOBAL PROPERTY METALIO_NEWEST_STAGE)
 
-  add_library(${target} STATIC ${ARG_SOURCES})
-  target_include_directories(${target} PUBLIC
-    $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
-    $<INSTALL_INTERFACE:include>)
+  # A stage without sources (its code is all in headers, or all in its
+  # example) is an INTERFACE library: it still carries the earlier stages.
+  if(ARG_SOURCES)
+    add_library(${target} STATIC ${ARG_SOURCES})
+    set(scope PUBLIC)
+  else()
+    add_library(${target} INTERFACE)
+    set(scope INTERFACE)
+  endif()
+  if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/include)
+    target_include_directories(${target} ${scope}
+      $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
+      $<INSTALL_INTERFACE:include>)
+  endif()
   if(previous)
-    target_link_libraries(${target} PUBLIC ${previous})
+    target_link_libraries(${target} ${scope} ${previous})
   else()
     # The first stage carries the build-wide switches to every later one.
     if(METALIO_SELECTOR STREQUAL "poll")
@@ -30,6 +40,12 @@ function(metalio_stage number)
     target_compile_definitions(${target} PUBLIC METALIO_SELECTOR_POLL=${poll} METALIO_FAULT_INJECTION=${faults})
   endif()
 
+  # Installed as part of the library: the stage's headers and archive.
+  install(TARGETS ${target} EXPORT metalioTargets ARCHIVE DESTINATION lib)
+  if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/include)
+    install(DIRECTORY include/ DESTINATION include)
+  endif()
+
   set(examples "")
   foreach(example IN LISTS ARG_EXAMPLES)
     string(REPLACE "=" ";" parts "${example}")
@@ -38,6 +54,7 @@ function(metalio_stage number)
     add_executable(stage${number}_${name} ${file})
     target_link_libraries(stage${number}_${name} PRIVATE ${target})
     list(APPEND examples stage${number}_${name})
+    set_property(GLOBAL APPEND PROPERTY METALIO_STAGE${number}_EXAMPLE_NAMES ${name})
   endforeach()
 
   # `make run CH=NN` reads this list to find the stage's programs.

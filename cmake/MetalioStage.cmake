@@ -40,6 +40,12 @@ function(metalio_stage number)
     target_compile_definitions(${target} PUBLIC METALIO_SELECTOR_POLL=${poll} METALIO_FAULT_INJECTION=${faults})
   endif()
 
+  # Installed as part of the library: the stage's headers and archive.
+  install(TARGETS ${target} EXPORT metalioTargets ARCHIVE DESTINATION lib)
+  if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/include)
+    install(DIRECTORY include/ DESTINATION include)
+  endif()
+
   set(examples "")
   foreach(example IN LISTS ARG_EXAMPLES)
     string(REPLACE "=" ";" parts "${example}")

@@ -69,6 +69,7 @@ public:
     /// Forgets the events (the capacity stays).
     void clear() noexcept { size_ = 0; }
 
+    // [events-buffer]
 private:
     /// @cond
     // The selector writes into the buffer directly.
@@ -86,6 +87,7 @@ private:
     std::unique_ptr<sys::Event[]> buffer_;
     std::size_t capacity_;
     std::size_t size_ = 0;
+    // [events-buffer]
 };
 // [events]
 

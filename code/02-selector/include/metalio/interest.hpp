@@ -41,6 +41,7 @@ public:
     /// The same set of interests.
     friend constexpr bool operator==(Interest, Interest) = default;
 
+    // [interest-private]
 private:
     static constexpr std::uint8_t kReadable = 0b001;
     static constexpr std::uint8_t kWritable = 0b010;
@@ -54,6 +55,7 @@ private:
 inline constexpr Interest Interest::READABLE{kReadable};
 inline constexpr Interest Interest::WRITABLE{kWritable};
 inline constexpr Interest Interest::PRIORITY{kPriority};
+// [interest-private]
 // [interest]
 
 }  // namespace metalio

@@ -41,6 +41,7 @@ public:
     /// Gives the fd up (deregistering first, in a poll(2) build).
     [[nodiscard]] sys::OwnedFd into_fd() && noexcept;
 
+    // [do-io]
     /// Runs @p operation(fd) and returns its result. With an edge-emulating
     /// selector, a WouldBlock result re-arms the registration first.
     template <class Operation>
@@ -51,6 +52,7 @@ public:
 #endif
         return result;
     }
+    // [do-io]
 
     /// Checks the association (SelectorId), then registers the fd.
     io::Result<void> register_(const Registry& registry, Token token, Interest interests) const noexcept;

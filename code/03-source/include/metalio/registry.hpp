@@ -28,6 +28,7 @@ public:
     /// Wraps a selector. Usually made by Poll::create() (chapter 05).
     explicit Registry(sys::Selector selector) noexcept;
 
+    // [forward]
     /// Starts delivering events for @p source with @p token.
     template <class S>
         requires Source<std::remove_cvref_t<S>>
@@ -46,6 +47,7 @@ public:
     io::Result<void> deregister(S&& source) const {
         return source.deregister(*this);
     }
+    // [forward]
 
     /// Another Registry for the same selector, e.g. to hand to another thread.
     io::Result<Registry> try_clone() const noexcept;

@@ -14,6 +14,7 @@ namespace {
 // Selector ids start at 1, so 0 can mean "not associated" (chapter 03).
 std::atomic<std::size_t> next_id{1};
 
+// [ctl]
 // epoll says EEXIST / ENOENT; metalio says what the caller did wrong.
 io::Result<void> ctl(int ep, int op, int fd, Event* event) noexcept {
     const auto done = METALIO_SYSCALL(epoll_ctl, ep, op, fd, event);
@@ -23,6 +24,7 @@ io::Result<void> ctl(int ep, int op, int fd, Event* event) noexcept {
         return std::unexpected(make_error_code(Errc::not_registered));
     return std::unexpected(done.error());
 }
+// [ctl]
 
 }  // namespace
 

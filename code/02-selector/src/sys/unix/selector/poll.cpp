@@ -132,6 +132,7 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
     State& state = *state_;
     std::unique_lock lock(state.mutex);
     for (;;) {
+        // [let-changes-in]
         // Let waiting register/reregister/deregister calls in first.
         state.changes_done.wait(lock, [&] { return state.waiting.load() == 0; });
 
@@ -147,7 +148,9 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
         const bool interrupted_by_change = state.fds[0].revents != 0;
         if (interrupted_by_change) drain(state.notify.get());
         if (*ready == (interrupted_by_change ? 1 : 0)) continue;  // only a change: poll again
+        // [let-changes-in]
 
+        // [disarm]
         // Report ready fds, starting where the last select stopped so that
         // a small Events capacity cannot starve the fds at the end.
         const std::size_t count = state.fds.size() - 1;
@@ -170,6 +173,7 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
             state.next_scan = i + 1 > count ? 1 : i + 1;
         }
         if (events.size() > 0) return {};
+        // [disarm]
         // Everything that fired was parked or closed: keep waiting.
     }
 }

@@ -52,6 +52,7 @@ inline bool is_write_closed(const Event& event) noexcept {
 inline bool is_priority(const Event& event) noexcept { return (event.events & EPOLLPRI) != 0; }
 // [event-mapping]
 
+// [selector-api]
 /// A selector backed by epoll(7); mio's `sys::unix::selector::epoll::Selector`.
 ///
 /// All methods are `const` and thread-safe: the kernel serialises
@@ -77,6 +78,7 @@ public:
     io::Result<void> reregister(int fd, Token token, Interest interests) const noexcept;
     /// EPOLL_CTL_DEL. Errc::not_registered if @p fd is not registered.
     io::Result<void> deregister(int fd) const noexcept;
+    // [selector-api]
 
     /// A number unique to this selector (shared by its clones); see chapter 03.
     std::size_t id() const noexcept { return id_; }

@@ -1,0 +1,70 @@
+/// @file
+/// Waker: lets another thread end a blocking Poll::poll.
+#pragma once
+
+#include <optional>
+
+#include "metalio/io.hpp"
+#include "metalio/registry.hpp"
+#include "metalio/sys/owned_fd.hpp"
+#include "metalio/token.hpp"
+
+namespace metalio {
+
+// [waker]
+/// Wakes a Poll from another thread: mio's `Waker`.
+///
+/// A Waker owns an eventfd registered READABLE with the Poll's selector under
+/// the token given to create(). wake() adds one to the eventfd's counter; the
+/// poll then returns an event with that token. Wakes that happen before the
+/// poll looks coalesce into one event, so a wake-up means "check your queue",
+/// not "one message arrived".
+///
+/// One Waker per Poll (per selector, counting Registry clones): a second
+/// create() fails with Errc::waker_exists until the first is destroyed.
+/// Share the one Waker between threads instead (e.g. through a
+/// `std::shared_ptr<Waker>`): wake() is const and thread-safe.
+///
+/// Move-only. A moved-from Waker owns nothing and may only be destroyed or
+/// assigned to. Introduced in chapter 07 (waker).
+class Waker {
+public:
+    /// Creates the eventfd (EFD_CLOEXEC | EFD_NONBLOCK) and registers it with
+    /// @p registry's selector for READABLE under @p token.
+    /// Errc::waker_exists if this Poll already has a Waker; any failure
+    /// leaves no fd open and the Poll without a Waker.
+    /// (mio: `Waker::new`; `new` is a C++ keyword.)
+    static io::Result<Waker> create(const Registry& registry, Token token) noexcept;
+
+    /// Makes the Poll return an event with the Waker's token: from any
+    /// thread, also while another thread is blocked in Poll::poll.
+    io::Result<void> wake() const noexcept;
+
+    /// The eventfd, still owned by the Waker. For tests and diagnostics
+    /// (e.g. to push its counter to the edge); reading or writing it
+    /// yourself changes what the Poll sees.
+    [[nodiscard]] int as_raw_fd() const noexcept { return fd_.get(); }
+
+    /// Takes over @p other's eventfd and its claim on the Poll's Waker slot.
+    Waker(Waker&& other) noexcept;
+    /// Destroys this Waker (freeing its slot), then takes over @p other's.
+    Waker& operator=(Waker&& other) noexcept;
+    Waker(const Waker&) = delete;
+    Waker& operator=(const Waker&) = delete;
+    /// Frees the Poll's Waker slot (and, with poll(2), deregisters the fd).
+    ~Waker();
+
+private:
+    Waker(Registry registry, sys::OwnedFd fd) noexcept : registry_(std::move(registry)), fd_(std::move(fd)) {}
+    void close() noexcept;
+
+    // A clone of the caller's Registry: it shares the "has a Waker" flag, so
+    // the destructor can release it however the Poll was moved meanwhile,
+    // and (poll(2) build) it reaches the selector to re-arm and deregister.
+    // Empty in a moved-from Waker.
+    std::optional<Registry> registry_;
+    sys::OwnedFd fd_;
+};
+// [waker]
+
+}  // namespace metalio

@@ -1,0 +1,96 @@
+#include "metalio/waker.hpp"
+
+#include <sys/eventfd.h>
+
+#include <cstdint>
+#include <utility>
+
+#include "metalio/sys/syscall.hpp"
+
+namespace metalio {
+namespace {
+
+// [reset]
+// Reading an eventfd returns its counter and sets it to zero. An empty
+// counter reads as WouldBlock: already reset, which is fine.
+io::Result<void> reset(int fd) noexcept {
+    std::uint64_t count = 0;
+    const auto done = METALIO_SYSCALL(read, fd, &count, sizeof count);
+    if (!done && !io::is_would_block(done.error())) return std::unexpected(done.error());
+    return {};
+}
+// [reset]
+
+}  // namespace
+
+// [create]
+io::Result<Waker> Waker::create(const Registry& registry, Token token) noexcept {
+    if (auto claimed = registry.claim_waker(); !claimed) return std::unexpected(claimed.error());
+    // From here on every failure gives the claim back; `fd` closes itself.
+    auto fail = [&](std::error_code error) -> io::Result<Waker> {
+        registry.release_waker();
+        return std::unexpected(error);
+    };
+
+    auto mine = registry.try_clone();  // epoll: dups the epoll fd (fcntl)
+    if (!mine) return fail(mine.error());
+    auto made = METALIO_SYSCALL(eventfd, 0u, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (!made) return fail(made.error());
+    sys::OwnedFd fd(*made);
+    if (auto registered = registry.selector().register_(fd.get(), token, Interest::READABLE); !registered)
+        return fail(registered.error());
+    return Waker(std::move(*mine), std::move(fd));
+}
+// [create]
+
+// [wake]
+io::Result<void> Waker::wake() const noexcept {
+    const std::uint64_t one = 1;
+    auto written = METALIO_SYSCALL(write, fd_.get(), &one, sizeof one);
+    if (!written && io::is_would_block(written.error())) {
+        // A write only blocks when the counter would pass 0xfffffffffffffffe.
+        // Nobody has read it in all that time, so zero it and add one again.
+        if (auto reset_done = reset(fd_.get()); !reset_done) return reset_done;
+        written = METALIO_SYSCALL(write, fd_.get(), &one, sizeof one);
+    }
+    if (!written) return std::unexpected(written.error());
+#if METALIO_SELECTOR_POLL
+    // The poll(2) selector disarmed the eventfd when it last reported it (its
+    // emulated edge); arm it again so this wake is seen. epoll needs nothing:
+    // each write is a new edge for the kernel.
+    return registry_->selector().rearm(fd_.get());
+#else
+    return {};
+#endif
+}
+// [wake]
+
+Waker::Waker(Waker&& other) noexcept
+    : registry_(std::exchange(other.registry_, std::nullopt)), fd_(std::move(other.fd_)) {}
+
+Waker& Waker::operator=(Waker&& other) noexcept {
+    if (this != &other) {
+        close();
+        registry_ = std::exchange(other.registry_, std::nullopt);
+        fd_ = std::move(other.fd_);
+    }
+    return *this;
+}
+
+Waker::~Waker() { close(); }
+
+// [close]
+void Waker::close() noexcept {
+    if (!registry_) return;  // moved from
+#if METALIO_SELECTOR_POLL
+    // poll(2) keeps fd numbers, not kernel objects: forget ours before it is
+    // closed and reused. (epoll drops a closed fd by itself.)
+    (void)registry_->selector().deregister(fd_.get());
+#endif
+    fd_ = sys::OwnedFd(-1);
+    registry_->release_waker();
+    registry_.reset();
+}
+// [close]
+
+}  // namespace metalio

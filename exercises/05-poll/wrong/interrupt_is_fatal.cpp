@@ -1,0 +1,24 @@
+// Exercise 05, a known-wrong answer: a signal during the wait is reported
+// as a failure instead of being retried.
+#include <algorithm>
+
+#include "exercise.hpp"
+
+namespace metalio::exercise {
+
+io::Result<bool> wait_for_token(Poll& poll, Events& events, Token wanted, std::chrono::milliseconds timeout) {
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + timeout;
+    for (;;) {
+        const auto left = std::max(deadline - Clock::now(), Clock::duration::zero());
+        if (auto polled = poll.poll(events, left); !polled) {
+            return std::unexpected(polled.error());
+        }
+        for (const Event event : events) {
+            if (event.token() == wanted) return true;
+        }
+        if (left == Clock::duration::zero()) return false;
+    }
+}
+
+}  // namespace metalio::exercise

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs metalio into build/install/prefix, builds tests/install (a
+# consumer using find_package(metalio)), runs its echo server and checks the
+# greeting through a real TCP connection.
+set -euo pipefail
+root=build/install
+rm -rf "$root"
+cmake -S . -B "$root/library" -DCMAKE_BUILD_TYPE=Release -DMETALIO_FAULT_INJECTION=OFF \
+      -DMETALIO_BUILD_TESTS=OFF -DCMAKE_INSTALL_PREFIX="$PWD/$root/prefix" >/dev/null
+cmake --build "$root/library" -j"${JOBS:-2}" >/dev/null
+cmake --install "$root/library" >/dev/null
+echo "installed: $(find "$root/prefix" -type f | wc -l) files in $root/prefix"
+cmake -S tests/install -B "$root/consumer" -DCMAKE_PREFIX_PATH="$PWD/$root/prefix" >/dev/null
+cmake --build "$root/consumer" -j"${JOBS:-2}" >/dev/null
+echo "consumer built against find_package(metalio): $root/consumer/echo_server"
+
+output=$(mktemp)
+"$root/consumer/echo_server" 127.0.0.1:0 >"$output" &
+server=$!
+trap 'kill $server 2>/dev/null; rm -f "$output"' EXIT
+for _ in $(seq 50); do grep -q ' \$ nc ' "$output" && break; sleep 0.1; done
+port=$(sed -n 's/^ \$ nc [^ ]* \([0-9]*\)$/\1/p' "$output")
+[[ -n $port ]] || { echo "the consumer's server did not start:"; cat "$output"; exit 1; }
+exec 3<>"/dev/tcp/127.0.0.1/$port"
+read -r -t 10 greeting <&3
+exec 3<&-
+if [[ $greeting != "Hello world!" ]]; then
+    echo "expected the greeting 'Hello world!', got '$greeting'"
+    exit 1
+fi
+echo "the installed library's echo server greeted a client: $greeting"

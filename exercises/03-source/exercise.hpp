@@ -7,7 +7,7 @@
 //
 //  - A Pipe owns both ends of a pipe. What a reader waits for is the read
 //    end, so that is the fd the selector must watch.
-//  - Do not call the selector yourself: delegate to unix::SourceFd, the
+//  - Do not call the selector yourself: delegate to posix::SourceFd, the
 //    bridge from the Source world to the selector, which only knows fds.
 //  - Use selector_id the way IoSource does, so that a Pipe registered with
 //    one Poll cannot silently be registered with a second one:

@@ -1,7 +1,7 @@
 // Exercise 03: your file. The task is in exercise.hpp; run
 // `make exercise EX=03` to test it, `make hint EX=03` if stuck.
 #include "exercise.hpp"
-#include "metalio/unix/source_fd.hpp"
+#include "metalio/posix/source_fd.hpp"
 
 namespace metalio::exercise {
 
@@ -11,20 +11,20 @@ io::Result<void> not_yet() { return std::unexpected(std::make_error_code(std::er
 
 io::Result<void> Pipe::register_(const Registry& registry, Token token, Interest interests) {
     // TODO: claim with selector_id.associate(registry); then hand the read
-    //       end to unix::SourceFd{...}.register_(...); undo the claim if that
+    //       end to posix::SourceFd{...}.register_(...); undo the claim if that
     //       fails. Return the first error you meet.
     (void)registry, (void)token, (void)interests;
     return not_yet();
 }
 
 io::Result<void> Pipe::reregister(const Registry& registry, Token token, Interest interests) {
-    // TODO: check the claim, then delegate to unix::SourceFd.
+    // TODO: check the claim, then delegate to posix::SourceFd.
     (void)registry, (void)token, (void)interests;
     return not_yet();
 }
 
 io::Result<void> Pipe::deregister(const Registry& registry) {
-    // TODO: check the claim, delegate to unix::SourceFd, then forget the claim.
+    // TODO: check the claim, delegate to posix::SourceFd, then forget the claim.
     (void)registry;
     return not_yet();
 }

@@ -52,7 +52,7 @@ Selector make_selector() {
 
 std::vector<Event> poll_once(const Selector& selector, Events& events, std::chrono::nanoseconds timeout) {
     const auto polled = selector.select(events, timeout);
-    REQUIRE_MESSAGE(polled.has_value(), polled.error().message());
+    REQUIRE_MESSAGE(polled.has_value(), metalio::test::why(polled));
     return {events.begin(), events.end()};
 }
 

@@ -1,4 +1,4 @@
-// Stage 03: the Source concept, Registry, unix::SourceFd, SelectorId and IoSource.
+// Stage 03: the Source concept, Registry, posix::SourceFd, SelectorId and IoSource.
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -9,7 +9,7 @@
 #include "metalio/events.hpp"
 #include "metalio/io_source.hpp"
 #include "metalio/registry.hpp"
-#include "metalio/unix/source_fd.hpp"
+#include "metalio/posix/source_fd.hpp"
 #include "metalio/sys/fault.hpp"
 #include "metalio_test.hpp"
 
@@ -22,7 +22,7 @@ using metalio::IoSource;
 using metalio::Registry;
 using metalio::Token;
 using metalio::sys::OwnedFd;
-using metalio::unix::SourceFd;
+using metalio::posix::SourceFd;
 
 namespace {
 
@@ -44,7 +44,7 @@ Pair make_socketpair() {
 
 std::vector<Event> poll_once(const Registry& registry, Events& events, std::chrono::nanoseconds timeout) {
     const auto polled = registry.selector().select(events, timeout);
-    REQUIRE_MESSAGE(polled.has_value(), polled.error().message());
+    REQUIRE_MESSAGE(polled.has_value(), metalio::test::why(polled));
     return {events.begin(), events.end()};
 }
 

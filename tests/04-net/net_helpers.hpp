@@ -24,13 +24,7 @@ namespace net_test {
 
 using namespace std::chrono_literals;
 
-/// The error of @p result as text, or "no error". doctest evaluates the
-/// message of an assertion that passed too (with -s), so a message must never
-/// call .error() on a result that holds a value.
-template <class Result>
-std::string why(const Result& result) {
-    return result.has_value() ? std::string("no error") : result.error().message();
-}
+using metalio::test::why;
 
 inline metalio::Registry make_registry() {
     auto selector = metalio::sys::Selector::create();

@@ -7,7 +7,7 @@
 
 #include "metalio/poll.hpp"
 #include "metalio/sys/owned_fd.hpp"
-#include "metalio/unix/source_fd.hpp"
+#include "metalio/posix/source_fd.hpp"
 #include "metalio_test.hpp"
 
 using namespace std::chrono_literals;
@@ -42,7 +42,7 @@ TEST_CASE("poll returns what the registry registered, also from another thread")
     const metalio::Registry& registry = poll->registry();
     std::thread other([&] {
         std::this_thread::sleep_for(20ms);
-        REQUIRE(registry.register_(metalio::unix::SourceFd{reader.get()}, Token{2}, Interest::READABLE));
+        REQUIRE(registry.register_(metalio::posix::SourceFd{reader.get()}, Token{2}, Interest::READABLE));
     });
     Events events = Events::with_capacity(8);
     const auto polled = poll->poll(events, 10s);

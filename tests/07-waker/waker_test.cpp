@@ -13,7 +13,7 @@
 
 #include "metalio/poll.hpp"
 #include "metalio/sys/fault.hpp"
-#include "metalio/unix/source_fd.hpp"
+#include "metalio/posix/source_fd.hpp"
 #include "metalio/waker.hpp"
 #include "metalio_test.hpp"
 
@@ -36,13 +36,13 @@ constexpr const char* kRegisterSyscall = METALIO_SELECTOR_POLL ? "fcntl" : "epol
 
 Poll make_poll() {
     auto poll = Poll::create();
-    REQUIRE_MESSAGE(poll.has_value(), "Poll::create failed: ", poll.error().message());
+    REQUIRE_MESSAGE(poll.has_value(), "Poll::create failed: ", metalio::test::why(poll));
     return std::move(*poll);
 }
 
 Waker make_waker(const metalio::Registry& registry) {
     auto waker = Waker::create(registry, kWaker);
-    REQUIRE_MESSAGE(waker.has_value(), "Waker::create failed: ", waker.error().message());
+    REQUIRE_MESSAGE(waker.has_value(), "Waker::create failed: ", metalio::test::why(waker));
     return std::move(*waker);
 }
 
@@ -55,7 +55,7 @@ struct Seen {
 std::vector<Seen> poll_once(Poll& poll, std::chrono::nanoseconds timeout) {
     Events events = Events::with_capacity(8);
     const auto polled = poll.poll(events, timeout);
-    REQUIRE_MESSAGE(polled.has_value(), "poll failed: ", polled.error().message());
+    REQUIRE_MESSAGE(polled.has_value(), "poll failed: ", metalio::test::why(polled));
     std::vector<Seen> seen;
     for (const metalio::Event event : events) seen.push_back({event.token(), event.is_readable()});
     return seen;
@@ -203,9 +203,9 @@ TEST_CASE("a destroyed Waker leaves no registration behind: its fd number can be
     }
     const int reused = fresh.get();
     const auto registered =
-        poll.registry().register_(metalio::unix::SourceFd{reused}, Token{7}, metalio::Interest::READABLE);
+        poll.registry().register_(metalio::posix::SourceFd{reused}, Token{7}, metalio::Interest::READABLE);
     CHECK_MESSAGE(registered.has_value(), "the old Waker fd is still registered with the selector");
-    if (registered) REQUIRE(poll.registry().deregister(metalio::unix::SourceFd{reused}));
+    if (registered) REQUIRE(poll.registry().deregister(metalio::posix::SourceFd{reused}));
 }
 
 TEST_CASE("wake() still works when the eventfd counter is about to overflow") {
@@ -219,7 +219,7 @@ TEST_CASE("wake() still works when the eventfd counter is about to overflow") {
 
     const auto woken = waker.wake();
     REQUIRE_MESSAGE(woken.has_value(), "wake() on a full counter must reset it and succeed, got: ",
-                    woken.error().message());
+                    metalio::test::why(woken));
     check_one_wake_event(poll_once(poll, 1s));
     std::uint64_t count = 0;
     REQUIRE(::read(waker.as_raw_fd(), &count, sizeof count) == sizeof count);

@@ -11,14 +11,14 @@ TEST_CASE("make_pipe returns two open file descriptors") {
     const metalio::test::FdLeakCheck no_leak;
     auto ends = make_pipe();
     REQUIRE_MESSAGE(ends.has_value(), "make_pipe() returned an error instead of a pipe: ",
-                    ends.error().message());
+                    metalio::test::why(ends));
     CHECK_MESSAGE(::fcntl(ends->reader.get(), F_GETFD) != -1, "the reader is not an open file descriptor");
     CHECK_MESSAGE(::fcntl(ends->writer.get(), F_GETFD) != -1, "the writer is not an open file descriptor");
 }
 
 TEST_CASE("bytes written to the writer come out of the reader") {
     auto ends = make_pipe();
-    REQUIRE_MESSAGE(ends.has_value(), "make_pipe() returned an error: ", ends.error().message());
+    REQUIRE_MESSAGE(ends.has_value(), "make_pipe() returned an error: ", metalio::test::why(ends));
     REQUIRE(::write(ends->writer.get(), "hi", 2) == 2);
     char buffer[2] = {};
     CHECK_MESSAGE(::read(ends->reader.get(), buffer, 2) == 2, "nothing came out of the reader: are the ends swapped?");
@@ -26,7 +26,7 @@ TEST_CASE("bytes written to the writer come out of the reader") {
 
 TEST_CASE("both ends are non-blocking") {
     auto ends = make_pipe();
-    REQUIRE_MESSAGE(ends.has_value(), "make_pipe() returned an error: ", ends.error().message());
+    REQUIRE_MESSAGE(ends.has_value(), "make_pipe() returned an error: ", metalio::test::why(ends));
     CHECK_MESSAGE((::fcntl(ends->reader.get(), F_GETFL) & O_NONBLOCK) != 0,
                   "the read end would block an event loop: ask pipe2 for O_NONBLOCK");
     CHECK_MESSAGE((::fcntl(ends->writer.get(), F_GETFL) & O_NONBLOCK) != 0,
@@ -35,7 +35,7 @@ TEST_CASE("both ends are non-blocking") {
 
 TEST_CASE("both ends are close-on-exec") {
     auto ends = make_pipe();
-    REQUIRE_MESSAGE(ends.has_value(), "make_pipe() returned an error: ", ends.error().message());
+    REQUIRE_MESSAGE(ends.has_value(), "make_pipe() returned an error: ", metalio::test::why(ends));
     CHECK_MESSAGE((::fcntl(ends->reader.get(), F_GETFD) & FD_CLOEXEC) != 0,
                   "the read end would leak into programs this process starts: ask pipe2 for O_CLOEXEC");
     CHECK_MESSAGE((::fcntl(ends->writer.get(), F_GETFD) & FD_CLOEXEC) != 0,
@@ -52,5 +52,5 @@ TEST_CASE("a failing pipe2 comes back as an error, and nothing leaks") {
     CHECK_MESSAGE(fault_was_used, "pipe2 was not called through METALIO_SYSCALL, so its errors cannot be tested");
     REQUIRE_MESSAGE(!ends.has_value(), "pipe2 failed with EMFILE, but make_pipe() reported success");
     CHECK_MESSAGE(ends.error() == std::errc::too_many_files_open,
-                  "make_pipe() must return pipe2's own error, got: ", ends.error().message());
+                  "make_pipe() must return pipe2's own error, got: ", metalio::test::why(ends));
 }

@@ -38,7 +38,7 @@ void open_pipe(Pipe& pipe) {
 std::vector<Token> poll_tokens(const Registry& registry, std::chrono::milliseconds timeout) {
     Events events = Events::with_capacity(8);
     const auto polled = registry.selector().select(events, timeout);
-    REQUIRE_MESSAGE(polled.has_value(), "polling failed: ", polled.error().message());
+    REQUIRE_MESSAGE(polled.has_value(), "polling failed: ", metalio::test::why(polled));
     std::vector<Token> tokens;
     for (const metalio::Event event : events) tokens.push_back(event.token());
     return tokens;
@@ -52,7 +52,7 @@ TEST_CASE("a registered Pipe is reported readable, with its token, once data is 
     Pipe pipe;
     open_pipe(pipe);
     const auto registered = registry.register_(pipe, Token{5}, Interest::READABLE);
-    REQUIRE_MESSAGE(registered.has_value(), "register_ failed: ", registered.error().message());
+    REQUIRE_MESSAGE(registered.has_value(), "register_ failed: ", metalio::test::why(registered));
     REQUIRE(::write(pipe.writer.get(), "x", 1) == 1);
     const auto tokens = poll_tokens(registry, 1000ms);
     REQUIRE_MESSAGE(tokens.size() == 1,
@@ -67,14 +67,14 @@ TEST_CASE("reregister replaces the token; after deregister there are no more eve
     open_pipe(pipe);
     REQUIRE_MESSAGE(registry.register_(pipe, Token{1}, Interest::READABLE), "register_ failed");
     const auto reregistered = registry.reregister(pipe, Token{2}, Interest::READABLE);
-    REQUIRE_MESSAGE(reregistered.has_value(), "reregister failed: ", reregistered.error().message());
+    REQUIRE_MESSAGE(reregistered.has_value(), "reregister failed: ", metalio::test::why(reregistered));
     REQUIRE(::write(pipe.writer.get(), "x", 1) == 1);
     const auto tokens = poll_tokens(registry, 1000ms);
     REQUIRE_MESSAGE(tokens.size() == 1, "no event after writing into the pipe: is the read end registered?");
     CHECK_MESSAGE(tokens[0] == Token{2}, "reregister must pass the new token on to the selector");
 
     const auto deregistered = registry.deregister(pipe);
-    REQUIRE_MESSAGE(deregistered.has_value(), "deregister failed: ", deregistered.error().message());
+    REQUIRE_MESSAGE(deregistered.has_value(), "deregister failed: ", metalio::test::why(deregistered));
     REQUIRE(::write(pipe.writer.get(), "y", 1) == 1);
     CHECK_MESSAGE(poll_tokens(registry, 10ms).empty(), "an event arrived after deregister");
 }
@@ -88,7 +88,7 @@ TEST_CASE("registering the same Pipe twice is refused as already_registered") {
     const auto twice = registry.register_(pipe, Token{1}, Interest::READABLE);
     REQUIRE_MESSAGE(!twice.has_value(), "a second register_ of the same Pipe reported success");
     CHECK_MESSAGE(twice.error() == Errc::already_registered, "expected already_registered, got: ",
-                  twice.error().message());
+                  metalio::test::why(twice));
 }
 
 TEST_CASE("a Pipe registered with one registry is refused by another, which says registered_elsewhere") {
@@ -103,12 +103,12 @@ TEST_CASE("a Pipe registered with one registry is refused by another, which says
                     "a second registry accepted a Pipe that the first one has: claim the Pipe with "
                     "selector_id.associate(registry) before registering it");
     CHECK_MESSAGE(elsewhere.error() == Errc::registered_elsewhere, "expected registered_elsewhere, got: ",
-                  elsewhere.error().message());
+                  metalio::test::why(elsewhere));
     const auto moved = second.reregister(pipe, Token{1}, Interest::READABLE);
     REQUIRE_MESSAGE(!moved.has_value(), "reregister with a registry the Pipe is not registered with reported success");
     CHECK_MESSAGE(moved.error() == Errc::registered_elsewhere,
                   "reregister must check the claim (selector_id.check_association) first; got: ",
-                  moved.error().message());
+                  metalio::test::why(moved));
 }
 
 TEST_CASE("reregister or deregister of a Pipe that was never registered is refused as not_registered") {
@@ -119,11 +119,11 @@ TEST_CASE("reregister or deregister of a Pipe that was never registered is refus
     const auto reregistered = registry.reregister(pipe, Token{1}, Interest::READABLE);
     REQUIRE_MESSAGE(!reregistered.has_value(), "reregister before register_ reported success");
     CHECK_MESSAGE(reregistered.error() == Errc::not_registered, "expected not_registered, got: ",
-                  reregistered.error().message());
+                  metalio::test::why(reregistered));
     const auto deregistered = registry.deregister(pipe);
     REQUIRE_MESSAGE(!deregistered.has_value(), "deregister before register_ reported success");
     CHECK_MESSAGE(deregistered.error() == Errc::not_registered, "expected not_registered, got: ",
-                  deregistered.error().message());
+                  metalio::test::why(deregistered));
 }
 
 TEST_CASE("when the selector refuses, register_ returns its error and the Pipe can be registered later") {
@@ -138,7 +138,7 @@ TEST_CASE("when the selector refuses, register_ returns its error and the Pipe c
     REQUIRE_MESSAGE(!failed.has_value(),
                     "the selector failed (ENOMEM), but register_ reported success: return SourceFd's error");
     REQUIRE_MESSAGE(failed.error() == std::errc::not_enough_memory, "register_ must return the selector's own error, got: ",
-                  failed.error().message());
+                  metalio::test::why(failed));
     const auto again = registry.register_(pipe, Token{1}, Interest::READABLE);
     CHECK_MESSAGE(again.has_value(),
                   "after a failed register_ the Pipe could not be registered again: give the claim back with "

@@ -19,12 +19,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// The error as text, or "no error" (doctest may print a passing assertion's
-// message too, so it must not call .error() on a result that has a value).
-template <class Result>
-std::string why(const Result& result) {
-    return result.has_value() ? std::string("no error") : result.error().message();
-}
+using metalio::test::why;
 
 SocketAddr localhost() { return SocketAddr::v4({127, 0, 0, 1}, 0); }
 
@@ -41,7 +36,7 @@ TEST_CASE("bind_listener returns a socket bound to the address, on the port the 
     const metalio::test::FdLeakCheck no_leak;
     const auto fd = bind_listener(localhost());
     REQUIRE_MESSAGE(fd.has_value(), "bind_listener(127.0.0.1:0) returned an error: ", why(fd));
-    const auto bound = metalio::sys::unix::net::local_addr(fd->get());
+    const auto bound = metalio::sys::net::local_addr(fd->get());
     REQUIRE_MESSAGE(bound.has_value(), "the fd is not a bound socket: ", why(bound));
     CHECK_MESSAGE(bound->is_ipv4(), "asked for 127.0.0.1, got ", bound->to_string());
     CHECK_MESSAGE(bound->port() != 0, "the socket is not bound: call bind with addr.to_raw()");
@@ -98,7 +93,7 @@ TEST_CASE("an IPv6 address gets an IPv6 socket") {
     }
     REQUIRE_MESSAGE(fd.has_value(), "bind_listener([::1]:0) failed: ", why(fd),
                     " (create the socket with addr.family(), not AF_INET)");
-    const auto bound = metalio::sys::unix::net::local_addr(fd->get());
+    const auto bound = metalio::sys::net::local_addr(fd->get());
     REQUIRE(bound.has_value());
     CHECK(bound->is_ipv6());
 }
@@ -107,12 +102,12 @@ TEST_CASE("an address in use is reported as EADDRINUSE, and the new socket is cl
     const metalio::test::FdLeakCheck no_leak;
     const auto first = bind_listener(localhost());
     REQUIRE_MESSAGE(first.has_value(), "bind_listener returned an error: ", why(first));
-    const auto taken = metalio::sys::unix::net::local_addr(first->get());
+    const auto taken = metalio::sys::net::local_addr(first->get());
     REQUIRE(taken.has_value());
     const auto second = bind_listener(*taken);
     REQUIRE_MESSAGE(!second.has_value(), "two sockets listen on ", taken->to_string(), ": is bind's error checked?");
     CHECK_MESSAGE(second.error() == std::errc::address_in_use, "expected bind's own error, got ",
-                  second.error().message());
+                  metalio::test::why(second));
 }
 
 TEST_CASE("whichever step fails, its error comes back and the socket is closed") {

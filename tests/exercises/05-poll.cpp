@@ -9,7 +9,7 @@
 
 #include "exercise.hpp"
 #include "metalio/sys/owned_fd.hpp"
-#include "metalio/unix/source_fd.hpp"
+#include "metalio/posix/source_fd.hpp"
 #include "metalio_test.hpp"
 
 using namespace std::chrono_literals;
@@ -30,7 +30,7 @@ Pipe register_pipe(const Poll& poll, Token token) {
     int ends[2];
     REQUIRE(::pipe2(ends, O_NONBLOCK | O_CLOEXEC) == 0);
     Pipe pipe{OwnedFd(ends[0]), OwnedFd(ends[1])};
-    REQUIRE(poll.registry().register_(metalio::unix::SourceFd{pipe.reader.get()}, token, Interest::READABLE));
+    REQUIRE(poll.registry().register_(metalio::posix::SourceFd{pipe.reader.get()}, token, Interest::READABLE));
     return pipe;
 }
 
@@ -172,5 +172,5 @@ TEST_CASE("any error other than Interrupted is returned, unchanged") {
     const auto found = wait_for_token(poll, none, Token{1}, 100ms);
     REQUIRE_MESSAGE(!found.has_value(), "poll() failed (zero-capacity Events), but the result was ", describe(found));
     REQUIRE_MESSAGE(found.error() == metalio::Errc::zero_capacity_events,
-                  "the error of poll() must come back unchanged, got: ", found.error().message());
+                  "the error of poll() must come back unchanged, got: ", metalio::test::why(found));
 }

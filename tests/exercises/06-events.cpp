@@ -37,7 +37,7 @@ TEST_CASE("everything that is there is read, not just one buffer's worth") {
     send_all(pair.peer.get(), sent);
     std::string received;
     const auto closed = drain(pair.mine, received);
-    REQUIRE_MESSAGE(closed.has_value(), "drain() returned an error: ", closed.error().message());
+    REQUIRE_MESSAGE(closed.has_value(), "drain() returned an error: ", metalio::test::why(closed));
     CHECK_MESSAGE(received.size() == sent.size(), "drain() read ", received.size(), " of ", sent.size(),
                   " bytes: keep reading until the stream says WouldBlock");
     CHECK_MESSAGE(!*closed, "the peer is still open, but drain() said it closed");
@@ -48,7 +48,7 @@ TEST_CASE("nothing to read is not an error: WouldBlock ends the loop") {
     std::string received;
     const auto closed = drain(pair.mine, received);
     REQUIRE_MESSAGE(closed.has_value(), "WouldBlock must end the loop quietly, not come back as an error: ",
-                    closed.error().message());
+                    metalio::test::why(closed));
     CHECK(received.empty());
     CHECK_FALSE(*closed);
 }
@@ -59,7 +59,7 @@ TEST_CASE("a read of 0 bytes means the peer closed") {
     pair.peer = OwnedFd(-1);
     std::string received;
     const auto closed = drain(pair.mine, received);
-    REQUIRE_MESSAGE(closed.has_value(), "drain() returned an error: ", closed.error().message());
+    REQUIRE_MESSAGE(closed.has_value(), "drain() returned an error: ", metalio::test::why(closed));
     CHECK_MESSAGE(received == "bye", "the last bytes before the close were lost");
     CHECK_MESSAGE(*closed, "after a read of 0 bytes drain() must return true");
 }
@@ -73,7 +73,7 @@ TEST_CASE("a read interrupted by a signal is tried again") {
     const auto closed = drain(pair.mine, received);
     metalio::sys::fault::reset();
     REQUIRE_MESSAGE(closed.has_value(), "EINTR is not a failure: read again. drain() returned: ",
-                    closed.error().message());
+                    metalio::test::why(closed));
     CHECK_MESSAGE(received == "still here", "after the interrupted read, the data must still be read");
 }
 

@@ -33,7 +33,7 @@ TEST_CASE("one wake adds exactly one to the counter") {
     const metalio::test::FdLeakCheck no_leak;
     const OwnedFd fd = make_eventfd();
     const auto woken = wake(fd.get());
-    REQUIRE_MESSAGE(woken.has_value(), "wake() failed: ", woken.error().message());
+    REQUIRE_MESSAGE(woken.has_value(), "wake() failed: ", metalio::test::why(woken));
     CHECK_MESSAGE(take_counter(fd.get()) == 1, "after one wake the eventfd counter should be 1");
 }
 
@@ -51,7 +51,7 @@ TEST_CASE("a wake on a counter about to overflow resets it and succeeds") {
     REQUIRE(::write(fd.get(), &almost_full, sizeof almost_full) == sizeof almost_full);
     const auto woken = wake(fd.get());
     REQUIRE_MESSAGE(woken.has_value(), "on a full counter a write says WouldBlock: read the counter to reset it "
-                                       "and write again; got: ", woken.error().message());
+                                       "and write again; got: ", metalio::test::why(woken));
     CHECK_MESSAGE(take_counter(fd.get()) == 1, "after the reset the counter should hold just the new 1");
 }
 

@@ -47,3 +47,15 @@ struct StringMaker<std::expected<T, std::error_code>> {
 };
 
 }  // namespace doctest
+
+namespace metalio::test {
+
+/// The error of @p result as text, or "no error". doctest evaluates an
+/// assertion's message even when the assertion passes (with -s), so a
+/// message must never call .error() on a result that holds a value.
+template <class Result>
+std::string why(const Result& result) {
+    return result.has_value() ? std::string("no error") : result.error().message();
+}
+
+}  // namespace metalio::test

@@ -4,7 +4,9 @@
 #   2. every stage on the poll(2) selector
 #   3. every stage under AddressSanitizer + UndefinedBehaviorSanitizer (both selectors)
 #   4. every stage under ThreadSanitizer (both selectors)
-#   5. the site: Doxygen and Sphinx, warnings are errors
+#   5. the installed library: cmake --install, then a project using
+#      find_package(metalio) builds the echo server, which must greet a client
+#   6. the site: Doxygen and Sphinx, warnings are errors
 # Ends with one line "N passed, N failed" over all the steps.
 set -uo pipefail
 export JOBS=${JOBS:-2}
@@ -37,6 +39,7 @@ step "epoll under ASan+UBSan" suite asan-epoll -DMETALIO_SANITIZE=address,undefi
 step "poll(2) under ASan+UBSan" suite asan-poll -DMETALIO_SANITIZE=address,undefined -DMETALIO_BUILD_EXERCISES=OFF
 step "epoll under TSan" suite tsan-epoll -DMETALIO_SANITIZE=thread -DMETALIO_BUILD_EXERCISES=OFF
 step "poll(2) under TSan" suite tsan-poll -DMETALIO_SANITIZE=thread -DMETALIO_BUILD_EXERCISES=OFF
+step "installed library + find_package consumer" tests/install/check.sh
 step "site (Doxygen + Sphinx -W -n)" tests/tools/docs.sh
 
 echo

@@ -1,5 +1,5 @@
 // Stage 03 example: two unrelated fds, one Registry. stdin and a pipe are
-// both registered through unix::SourceFd; whatever arrives on either is
+// both registered through posix::SourceFd; whatever arrives on either is
 // echoed with the name of the token it came with.
 //
 // Run it with `make run CH=03`, type a few lines, end with Ctrl-D.
@@ -13,12 +13,12 @@
 #include "metalio/events.hpp"
 #include "metalio/registry.hpp"
 #include "metalio/sys/owned_fd.hpp"
-#include "metalio/unix/source_fd.hpp"
+#include "metalio/posix/source_fd.hpp"
 
 using namespace std::chrono_literals;
 using metalio::Interest;
 using metalio::Token;
-using metalio::unix::SourceFd;
+using metalio::posix::SourceFd;
 
 namespace {
 

@@ -5,7 +5,7 @@ namespace metalio {
 // [register]
 io::Result<void> IoSource::register_(const Registry& registry, Token token, Interest interests) const noexcept {
     if (auto associated = selector_id_.associate(registry); !associated) return associated;
-    auto registered = unix::SourceFd{fd_.get()}.register_(registry, token, interests);
+    auto registered = posix::SourceFd{fd_.get()}.register_(registry, token, interests);
     if (!registered) {
         // Undo the association: the source is not registered anywhere.
         (void)selector_id_.remove_association(registry);
@@ -23,12 +23,12 @@ io::Result<void> IoSource::register_(const Registry& registry, Token token, Inte
 
 io::Result<void> IoSource::reregister(const Registry& registry, Token token, Interest interests) const noexcept {
     if (auto checked = selector_id_.check_association(registry); !checked) return checked;
-    return unix::SourceFd{fd_.get()}.reregister(registry, token, interests);
+    return posix::SourceFd{fd_.get()}.reregister(registry, token, interests);
 }
 
 io::Result<void> IoSource::deregister(const Registry& registry) const noexcept {
     if (auto checked = selector_id_.check_association(registry); !checked) return checked;
-    auto deregistered = unix::SourceFd{fd_.get()}.deregister(registry);
+    auto deregistered = posix::SourceFd{fd_.get()}.deregister(registry);
     if (!deregistered) return deregistered;
     (void)selector_id_.remove_association(registry);
 #if METALIO_SELECTOR_POLL

@@ -10,7 +10,7 @@
 
 #include "metalio/poll.hpp"
 #include "metalio/sys/owned_fd.hpp"
-#include "metalio/unix/source_fd.hpp"
+#include "metalio/posix/source_fd.hpp"
 
 using namespace std::chrono_literals;
 
@@ -38,7 +38,7 @@ int main() {
     int ends[2];
     if (::pipe2(ends, O_NONBLOCK | O_CLOEXEC) != 0) return 1;
     const metalio::sys::OwnedFd reader(ends[0]), writer(ends[1]);
-    (void)poll->registry().register_(metalio::unix::SourceFd{reader.get()}, metalio::Token{1},
+    (void)poll->registry().register_(metalio::posix::SourceFd{reader.get()}, metalio::Token{1},
                                      metalio::Interest::READABLE);
     metalio::Events events = metalio::Events::with_capacity(4);
 

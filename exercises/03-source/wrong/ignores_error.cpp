@@ -1,24 +1,24 @@
 // Exercise 03, a known-wrong answer: register_ drops the selector's answer
 // and reports success even when epoll_ctl failed.
 #include "exercise.hpp"
-#include "metalio/unix/source_fd.hpp"
+#include "metalio/posix/source_fd.hpp"
 
 namespace metalio::exercise {
 
 io::Result<void> Pipe::register_(const Registry& registry, Token token, Interest interests) {
     if (auto claimed = selector_id.associate(registry); !claimed) return claimed;
-    (void)unix::SourceFd{reader.get()}.register_(registry, token, interests);
+    (void)posix::SourceFd{reader.get()}.register_(registry, token, interests);
     return {};
 }
 
 io::Result<void> Pipe::reregister(const Registry& registry, Token token, Interest interests) {
     if (auto checked = selector_id.check_association(registry); !checked) return checked;
-    return unix::SourceFd{reader.get()}.reregister(registry, token, interests);
+    return posix::SourceFd{reader.get()}.reregister(registry, token, interests);
 }
 
 io::Result<void> Pipe::deregister(const Registry& registry) {
     if (auto checked = selector_id.check_association(registry); !checked) return checked;
-    if (auto done = unix::SourceFd{reader.get()}.deregister(registry); !done) return done;
+    if (auto done = posix::SourceFd{reader.get()}.deregister(registry); !done) return done;
     return selector_id.remove_association(registry);
 }
 

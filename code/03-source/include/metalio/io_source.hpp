@@ -8,7 +8,7 @@
 
 #include "metalio/selector_id.hpp"
 #include "metalio/sys/owned_fd.hpp"
-#include "metalio/unix/source_fd.hpp"
+#include "metalio/posix/source_fd.hpp"
 
 namespace metalio {
 
@@ -16,7 +16,7 @@ namespace metalio {
 /// Owns a file descriptor and registers it: what TcpListener, TcpStream and
 /// the other I/O types are built from (mio's `IoSource<T>`).
 ///
-/// It adds two things to unix::SourceFd:
+/// It adds two things to posix::SourceFd:
 /// - the SelectorId association check on register / reregister / deregister;
 /// - do_io(): every I/O operation runs through it. With epoll it only calls
 ///   the operation. With the poll(2) selector, which emulates edge triggering

@@ -17,7 +17,7 @@ class Registry;
 ///
 /// A source implements the three operations by handing its file
 /// descriptor(s) down to the registry's selector, usually through
-/// unix::SourceFd or IoSource. Callers never call these directly; they call
+/// posix::SourceFd or IoSource. Callers never call these directly; they call
 /// Registry::register_, Registry::reregister and Registry::deregister, which
 /// forward here.
 ///

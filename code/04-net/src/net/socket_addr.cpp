@@ -151,10 +151,17 @@ std::string SocketAddr::to_string() const {
         text = ip;
     } else {
         text = std::string("[") + ip;
-        if (scope_id_ != 0) text += "%" + std::to_string(scope_id_);
-        text += "]";
+        if (scope_id_ != 0) {
+            text += '%';
+            text += std::to_string(scope_id_);
+        }
+        text += ']';
     }
-    return text + ":" + std::to_string(port_);
+    // Appended piece by piece: `"literal" + std::string` trips a false
+    // -Wrestrict in g++ 12 at -O2 (GCC bug 105651).
+    text += ':';
+    text += std::to_string(port_);
+    return text;
 }
 
 }  // namespace metalio::net

@@ -8,7 +8,7 @@
 
 namespace metalio::net {
 
-namespace unix_net = sys::unix::net;
+namespace unix_net = sys::net;
 
 // [bind]
 io::Result<TcpListener> TcpListener::bind(const SocketAddr& addr) noexcept {

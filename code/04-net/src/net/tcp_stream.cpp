@@ -13,7 +13,7 @@
 
 namespace metalio::net {
 
-namespace unix_net = sys::unix::net;
+namespace unix_net = sys::net;
 
 namespace {
 

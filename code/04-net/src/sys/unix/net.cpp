@@ -4,7 +4,7 @@
 
 #include "metalio/sys/syscall.hpp"
 
-namespace metalio::sys::unix::net {
+namespace metalio::sys::net {
 
 // [new-socket-impl]
 io::Result<OwnedFd> new_socket(int domain, int type) noexcept {
@@ -62,4 +62,4 @@ io::Result<metalio::net::SocketAddr> peer_addr(int fd) noexcept {
     return ask_address([fd](sockaddr* addr, socklen_t* length) { return METALIO_SYSCALL(getpeername, fd, addr, length); });
 }
 
-}  // namespace metalio::sys::unix::net
+}  // namespace metalio::sys::net

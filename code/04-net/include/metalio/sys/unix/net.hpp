@@ -9,7 +9,7 @@
 #include "metalio/net/socket_addr.hpp"
 #include "metalio/sys/owned_fd.hpp"
 
-namespace metalio::sys::unix::net {
+namespace metalio::sys::net {
 
 // [new-socket]
 /// Creates a socket of @p type (e.g. `SOCK_STREAM`) for @p domain that is
@@ -39,4 +39,4 @@ io::Result<metalio::net::SocketAddr> local_addr(int fd) noexcept;
 /// non-blocking connect is still in progress. Introduced in chapter 04 (net).
 io::Result<metalio::net::SocketAddr> peer_addr(int fd) noexcept;
 
-}  // namespace metalio::sys::unix::net
+}  // namespace metalio::sys::net

@@ -1,10 +1,10 @@
 /// @file
-/// unix::SourceFd: register any raw file descriptor.
+/// posix::SourceFd: register any raw file descriptor.
 #pragma once
 
 #include "metalio/registry.hpp"
 
-namespace metalio::unix {
+namespace metalio::posix {
 
 // [source-fd]
 /// Makes any file descriptor a Source: the bridge between the typed world
@@ -37,4 +37,4 @@ struct SourceFd {
 
 static_assert(Source<SourceFd>);
 
-}  // namespace metalio::unix
+}  // namespace metalio::posix

@@ -4,6 +4,8 @@
 # stale literalinclude marker or an unresolved cross-reference fails.
 set -euo pipefail
 mkdir -p build
+# The numbers of the last `make test` (or a note that there is none yet).
+python3 tests/tools/report.py
 echo "== doxygen"
 doxygen docs/Doxyfile
 echo "== sphinx-build -W -n --keep-going"

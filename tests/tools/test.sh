@@ -21,17 +21,25 @@ step() {
     echo "======== $name"
     if "$@"; then
         passed=$((passed + 1))
+        echo "passed $name" >>build/test-report/steps.txt
     else
         failed=$((failed + 1))
         failures+=("$name")
+        echo "FAILED $name" >>build/test-report/steps.txt
     fi
 }
 
 suite() {  # suite <build name> [cmake options...]
     local name=$1
     shift
-    tests/tools/build.sh "$name" "$@" && (cd "build/$name" && ctest -j"$JOBS" --output-on-failure --timeout 120)
+    # The JUnit file and the full log feed the site's "How metalio is tested".
+    rm -f "build/$name/junit.xml" "build/$name/ctest.log"
+    tests/tools/build.sh "$name" "$@" &&
+        (cd "build/$name" && ctest -j"$JOBS" --output-on-failure --timeout 300 --output-junit junit.xml --output-log ctest.log)
 }
+
+mkdir -p build/test-report
+rm -f build/test-report/steps.txt
 
 step "epoll: stages and exercises" suite epoll
 step "poll(2): stages" suite poll -DMETALIO_BUILD_EXERCISES=OFF
@@ -40,6 +48,7 @@ step "poll(2) under ASan+UBSan" suite asan-poll -DMETALIO_SANITIZE=address,undef
 step "epoll under TSan" suite tsan-epoll -DMETALIO_SANITIZE=thread -DMETALIO_BUILD_EXERCISES=OFF
 step "poll(2) under TSan" suite tsan-poll -DMETALIO_SANITIZE=thread -DMETALIO_BUILD_EXERCISES=OFF
 step "installed library + find_package consumer" tests/install/check.sh
+# The report is written before the site is built, so the site shows this run.
 step "site (Doxygen + Sphinx -W -n)" tests/tools/docs.sh
 
 echo

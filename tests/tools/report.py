@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Writes build/test-report.rst: the numbers of the last `make test` run.
+
+Reads what tests/tools/test.sh left in each build directory: CTest's JUnit
+file (junit.xml) and full log (ctest.log), plus build/test-report/steps.txt
+(one line per step: status and name). The site includes the result on the
+page "How metalio is tested", so the numbers there are never typed by hand.
+Without a recorded run it writes a short note saying so.
+"""
+import datetime
+import os
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.path.join(ROOT, "build")
+OUT = os.path.join(BUILD, "test-report.rst")
+
+BUILDS = [
+    ("epoll", "epoll", "none"),
+    ("poll", "poll(2)", "none"),
+    ("asan-epoll", "epoll", "ASan + UBSan"),
+    ("asan-poll", "poll(2)", "ASan + UBSan"),
+    ("tsan-epoll", "epoll", "TSan"),
+    ("tsan-poll", "poll(2)", "TSan"),
+]
+
+# Lines that tests print for the report (see tests/conformance/*).
+FIGURES = [
+    (re.compile(r"fault points tried: (\d+)"), "fault points tried"),
+    (re.compile(r"(c10k: .*)"), None),
+    (re.compile(r"(fuzz replay: .*)"), None),
+]
+
+
+def category(name):
+    """'stage04: ...' -> 'stage04'; 'exercise06: ...' -> 'exercises'."""
+    head = name.split(":", 1)[0].strip()
+    if head.startswith("exercise"):
+        return "exercises"
+    return head
+
+
+def read_build(directory):
+    junit = os.path.join(BUILD, directory, "junit.xml")
+    if not os.path.exists(junit):
+        return None
+    counts = {}
+    passed = failed = 0
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        cat = category(case.get("name", ""))
+        bad = case.find("failure") is not None or case.find("error") is not None
+        skipped = case.find("skipped") is not None
+        entry = counts.setdefault(cat, [0, 0])
+        if bad or skipped:
+            entry[1] += 1
+            failed += 1
+        else:
+            entry[0] += 1
+            passed += 1
+    figures = []
+    log = os.path.join(BUILD, directory, "ctest.log")
+    if os.path.exists(log):
+        text = open(log, errors="replace").read()
+        for pattern, label in FIGURES:
+            for match in pattern.finditer(text):
+                figures.append(f"{label}: {match.group(1)}" if label else match.group(1))
+    return {"counts": counts, "passed": passed, "failed": failed, "figures": sorted(set(figures)),
+            "when": os.path.getmtime(junit)}
+
+
+def table(header, rows):
+    lines = [".. list-table::", "   :header-rows: 1", ""]
+    for row in [header] + rows:
+        lines.append("   * - " + str(row[0]))
+        lines.extend("     - " + str(cell) for cell in row[1:])
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    results = {name: read_build(name) for name, _, _ in BUILDS}
+    present = {k: v for k, v in results.items() if v}
+    if not present:
+        text = (".. note::\n\n   No test run is recorded in this checkout yet. Run ``make test``, then\n"
+                "   ``make docs``: this section then shows the numbers of that run.\n")
+        open(OUT, "w").write(text)
+        return 0
+
+    newest = max(v["when"] for v in present.values())
+    when = datetime.datetime.fromtimestamp(newest, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    out = [f"Numbers of the last ``make test`` run in this checkout ({when}).", ""]
+
+    categories = sorted({c for v in present.values() for c in v["counts"]})
+    header = ["suite"] + [sel if san == "none" else f"{sel} + {san}" for name, sel, san in BUILDS if results[name]]
+    rows = []
+    for cat in categories:
+        row = [cat]
+        for name, _, _ in BUILDS:
+            if not results[name]:
+                continue
+            ok, bad = results[name]["counts"].get(cat, [0, 0])
+            row.append(f"{ok}" + (f" (**{bad} failed**)" if bad else "") if ok or bad else "—")
+        rows.append(row)
+    total = ["**all**"] + [f"**{results[n]['passed']}**" + (f" (**{results[n]['failed']} failed**)"
+                                                          if results[n]["failed"] else "")
+                           for n, _, _ in BUILDS if results[n]]
+    out.append(table(header, rows + [total]))
+    out.append("Each number is the count of passing CTest cases of that suite in that build.\n")
+
+    figures = sorted({f for v in present.values() for f in v["figures"]})
+    if figures:
+        out.append("Figures the suites printed:\n")
+        out.extend(f"- ``{f}``" for f in figures)
+        out.append("")
+
+    steps = os.path.join(BUILD, "test-report", "steps.txt")
+    if os.path.exists(steps):
+        out.append("Steps of ``make test``:\n")
+        for line in open(steps):
+            status, _, name = line.strip().partition(" ")
+            out.append(f"- {name}: **{status}**")
+        out.append("")
+    open(OUT, "w").write("\n".join(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

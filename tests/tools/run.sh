@@ -8,8 +8,14 @@ if [[ ! $chapter =~ ^[0-9][0-9]$ ]]; then
     exit 2
 fi
 stage=$(ls -d code/"$chapter"-* 2>/dev/null | head -n1)
+mkdir -p build
 [[ -n $stage ]] || { echo "There is no stage $chapter; stages: $(ls code | tr '\n' ' ')" >&2; exit 2; }
-tests/tools/build.sh epoll >/dev/null
+echo "== building (the first build of a checkout takes a few minutes)"
+if ! tests/tools/build.sh epoll >build/run-build.log 2>&1; then
+    cat build/run-build.log
+    echo "The build failed: the compiler's messages are above." >&2
+    exit 1
+fi
 list=build/epoll/examples/$chapter.txt
 program=$(head -n1 "$list")
 [[ -n $program ]] || { echo "Stage $stage has no example." >&2; exit 2; }

@@ -74,6 +74,30 @@ metalio::io::Result<bool> handle_connection_event(const metalio::Registry& regis
 }
 // [handle]
 
+// [accept]
+// One readable event on the listener may stand for many connections: accept
+// until WouldBlock, or the others wait for a new edge that may never come.
+metalio::io::Result<void> accept_connections(const metalio::Registry& registry, const TcpListener& server,
+                                             std::unordered_map<Token, echo::Connection>& connections,
+                                             Token& unique_token) {
+    for (;;) {
+        auto accepted = server.accept();
+        if (!accepted) {
+            if (metalio::io::is_would_block(accepted.error())) return {};
+            if (metalio::io::is_interrupted(accepted.error())) continue;
+            return std::unexpected(accepted.error());
+        }
+        auto& [stream, peer] = *accepted;
+        std::printf("Accepted connection from: %s\n", peer.to_string().c_str());
+        const Token token = unique_token;
+        unique_token.value += 1;
+        const Interest both = Interest::READABLE | Interest::WRITABLE;
+        if (auto registered = registry.register_(stream, token, both); !registered) return registered;
+        connections.try_emplace(token, std::move(stream)).first->second.queue(kGreeting);
+    }
+}
+// [accept]
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -113,25 +137,8 @@ int main(int argc, char** argv) {
         }
         for (const Event event : events) {
             if (event.token() == kServer) {
-                // One readable event may stand for many connections: accept
-                // until WouldBlock, or the rest wait for a new edge that never comes.
-                for (;;) {
-                    auto accepted = server->accept();
-                    if (!accepted) {
-                        if (metalio::io::is_would_block(accepted.error())) break;
-                        if (metalio::io::is_interrupted(accepted.error())) continue;
-                        return fail("accept", accepted.error());
-                    }
-                    auto& [stream, peer] = *accepted;
-                    std::printf("Accepted connection from: %s\n", peer.to_string().c_str());
-                    const Token token = unique_token;
-                    unique_token.value += 1;
-                    auto registered =
-                        poll->registry().register_(stream, token, Interest::READABLE | Interest::WRITABLE);
-                    if (!registered) return fail("register", registered.error());
-                    auto [entry, inserted] = connections.try_emplace(token, std::move(stream));
-                    entry->second.queue(kGreeting);
-                }
+                auto accepted = accept_connections(poll->registry(), *server, connections, unique_token);
+                if (!accepted) return fail("accept", accepted.error());
                 continue;
             }
             const auto found = connections.find(event.token());

@@ -114,6 +114,13 @@ inline bool is_cloexec(int fd) { return (::fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0
 /// The bytes of a string, for write().
 inline std::span<const std::byte> bytes(std::string_view text) { return std::as_bytes(std::span(text)); }
 
+/// @p text with line breaks shown as \\n, for failure messages.
+inline std::string printable(std::string_view text) {
+    std::string shown;
+    for (const char c : text) shown += c == '\n' ? std::string("\\n") : std::string(1, c);
+    return shown;
+}
+
 /// accept() on @p listener (registered with @p poll under @p token), waiting
 /// for its readable event while no connection is queued yet.
 inline std::pair<TcpStream, SocketAddr> accept_one(Poll& poll, const TcpListener& listener, Token token) {
@@ -122,7 +129,8 @@ inline std::pair<TcpStream, SocketAddr> accept_one(Poll& poll, const TcpListener
         auto accepted = listener.accept();
         if (accepted) return std::move(*accepted);
         REQUIRE_MESSAGE(metalio::io::is_would_block(accepted.error()), "accept failed: ", why(accepted));
-        REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline, "no connection arrived at the listener within 5 s");
+        const bool in_time = std::chrono::steady_clock::now() < deadline;
+        REQUIRE_MESSAGE(in_time, "no connection arrived at the listener within 5 s");
         (void)wait_for(poll, token, 100ms);
     }
 }

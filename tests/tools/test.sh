@@ -4,9 +4,10 @@
 #   2. every stage on the poll(2) selector
 #   3. every stage under AddressSanitizer + UndefinedBehaviorSanitizer (both selectors)
 #   4. every stage under ThreadSanitizer (both selectors)
-#   5. the installed library: cmake --install, then a project using
+#   5. the behaviour suite once under valgrind memcheck (zero errors, zero leaks)
+#   6. the installed library: cmake --install, then a project using
 #      find_package(metalio) builds the echo server, which must greet a client
-#   6. the site: Doxygen and Sphinx, warnings are errors
+#   7. the site: Doxygen and Sphinx, warnings are errors
 # Ends with one line "N passed, N failed" over all the steps.
 set -uo pipefail
 export JOBS=${JOBS:-2}
@@ -41,12 +42,20 @@ suite() {  # suite <build name> [cmake options...]
 mkdir -p build/test-report
 rm -f build/test-report/steps.txt
 
+valgrind_suite() {  # the epoll build's behaviour suite, under memcheck
+    valgrind --quiet --error-exitcode=1 --leak-check=full \
+        build/epoll/tests/conformance/behaviour/conformance_behaviour --no-colors=true 2>&1 |
+        tee build/test-report/valgrind.log | tail -n 5
+    return "${PIPESTATUS[0]}"
+}
+
 step "epoll: stages and exercises" suite epoll
 step "poll(2): stages" suite poll -DMETALIO_BUILD_EXERCISES=OFF
 step "epoll under ASan+UBSan" suite asan-epoll -DMETALIO_SANITIZE=address,undefined -DMETALIO_BUILD_EXERCISES=OFF
 step "poll(2) under ASan+UBSan" suite asan-poll -DMETALIO_SANITIZE=address,undefined -DMETALIO_BUILD_EXERCISES=OFF
 step "epoll under TSan" suite tsan-epoll -DMETALIO_SANITIZE=thread -DMETALIO_BUILD_EXERCISES=OFF
 step "poll(2) under TSan" suite tsan-poll -DMETALIO_SANITIZE=thread -DMETALIO_BUILD_EXERCISES=OFF
+step "behaviour suite under valgrind memcheck" valgrind_suite
 step "installed library + find_package consumer" tests/install/check.sh
 # The report is written before the site is built, so the site shows this run.
 step "site (Doxygen + Sphinx -W -n)" tests/tools/docs.sh

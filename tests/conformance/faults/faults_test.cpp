@@ -54,6 +54,12 @@ constexpr int kIoError = EIO;      // reading, writing, asking a socket
 
 SocketAddr localhost() { return SocketAddr::v4({127, 0, 0, 1}, 0); }
 
+SocketAddr localhost_v6() {
+    std::array<std::uint8_t, 16> ip{};
+    ip[15] = 1;
+    return SocketAddr::v6(ip, 0);
+}
+
 Poll make_poll() {
     auto poll = Poll::create();
     REQUIRE_MESSAGE(poll.has_value(), "Poll::create failed: ", why(poll));
@@ -319,6 +325,47 @@ TEST_CASE("Registry::register_, reregister and deregister: every failing system 
                           "after a failed deregister the stream must still be registered, and deregister must work");
             CHECK(net.poll.registry().register_(net.server, Token{2}, kBoth).has_value());
         });
+    auto registered_pipe = [] {
+        PollAndPipe p{make_poll(), make_pipe()};
+        REQUIRE(p.poll.registry().register_(metalio::posix::SourceFd{p.pipe.read.get()}, Token{1}, Interest::READABLE));
+        return p;
+    };
+    sweep(
+        "Registry::reregister(posix::SourceFd)", kNoMemory, registered_pipe,
+        [](PollAndPipe& p) {
+            return p.poll.registry().reregister(metalio::posix::SourceFd{p.pipe.read.get()}, Token{5},
+                                                Interest::READABLE);
+        },
+        [](PollAndPipe& p) {
+            const metalio::posix::SourceFd source{p.pipe.read.get()};
+            CHECK(p.poll.registry().reregister(source, Token{5}, Interest::READABLE).has_value());
+            REQUIRE(::write(p.pipe.write.get(), "x", 1) == 1);
+            CHECK_MESSAGE(poll_sees(p.poll, Token{5}), "the reregistered fd gets no event");
+            CHECK(p.poll.registry().deregister(source).has_value());
+        });
+    sweep(
+        "Registry::deregister(posix::SourceFd)", kNoMemory, registered_pipe,
+        [](PollAndPipe& p) { return p.poll.registry().deregister(metalio::posix::SourceFd{p.pipe.read.get()}); },
+        [](PollAndPipe& p) {
+            CHECK_MESSAGE(p.poll.registry().deregister(metalio::posix::SourceFd{p.pipe.read.get()}).has_value(),
+                          "after a failed deregister the fd must still be registered, and deregister must work");
+        });
+
+    // Through a clone of the Registry (as another thread would hold it).
+    sweep(
+        "Registry::register_ via a try_clone'd Registry", kNoMemory,
+        [] {
+            Net net = make_net();
+            auto clone = net.poll.registry().try_clone();
+            REQUIRE(clone.has_value());
+            return std::make_pair(std::move(net), std::move(*clone));
+        },
+        [](std::pair<Net, metalio::Registry>& f) { return f.second.register_(f.first.server, Token{6}, kBoth); },
+        [](std::pair<Net, metalio::Registry>& f) {
+            CHECK(f.second.register_(f.first.server, Token{6}, kBoth).has_value());
+            CHECK_MESSAGE(poll_sees(f.first.poll, Token{6}), "registered through the clone, the Poll sees no event");
+        });
+
     sweep(
         "Registry::reregister(TcpListener)", kNoMemory,
         [] {
@@ -331,6 +378,18 @@ TEST_CASE("Registry::register_, reregister and deregister: every failing system 
             CHECK(net.poll.registry().reregister(net.listener, Token{4}, Interest::READABLE).has_value());
             CHECK(net.poll.registry().deregister(net.listener).has_value());
         });
+    sweep(
+        "Registry::deregister(TcpListener)", kNoMemory,
+        [] {
+            Net net = make_net();
+            REQUIRE(net.poll.registry().register_(net.listener, Token{1}, Interest::READABLE).has_value());
+            return net;
+        },
+        [](Net& net) { return net.poll.registry().deregister(net.listener); },
+        [](Net& net) {
+            CHECK(net.poll.registry().deregister(net.listener).has_value());
+            CHECK(net.poll.registry().register_(net.listener, Token{1}, Interest::READABLE).has_value());
+        });
 }
 
 TEST_CASE("TcpListener: every failing system call is reported and leaks nothing") {
@@ -341,6 +400,10 @@ TEST_CASE("TcpListener: every failing system call is reported and leaks nothing"
     sweep(
         "TcpListener::bind", kNoFds, [] { return 0; }, [](int) { return TcpListener::bind(localhost()); },
         [](int) { CHECK(TcpListener::bind(localhost()).has_value()); });
+
+    sweep(
+        "TcpListener::bind (IPv6 ::1)", kNoFds, [] { return 0; }, [](int) { return TcpListener::bind(localhost_v6()); },
+        [](int) { CHECK(TcpListener::bind(localhost_v6()).has_value()); });
 
     // A failed accept must leave the connection queued for the next one.
     sweep(
@@ -392,6 +455,19 @@ TEST_CASE("TcpStream: every failing system call is reported and leaks nothing") 
     };
     sweep(
         "TcpStream::connect", kNoFds, listener_and_address,
+        [](const std::pair<TcpListener, SocketAddr>& fixture) { return TcpStream::connect(fixture.second); },
+        [](const std::pair<TcpListener, SocketAddr>& fixture) {
+            CHECK(TcpStream::connect(fixture.second).has_value());
+        });
+
+    sweep(
+        "TcpStream::connect (IPv6 ::1)", kNoFds,
+        [] {
+            auto listener = TcpListener::bind(localhost_v6());
+            REQUIRE_MESSAGE(listener.has_value(), "TcpListener::bind([::1]:0) failed: ", why(listener));
+            const SocketAddr address = address_of(*listener);
+            return std::make_pair(std::move(*listener), address);
+        },
         [](const std::pair<TcpListener, SocketAddr>& fixture) { return TcpStream::connect(fixture.second); },
         [](const std::pair<TcpListener, SocketAddr>& fixture) {
             CHECK(TcpStream::connect(fixture.second).has_value());

@@ -42,15 +42,17 @@ struct Connection {
     char echo[kMessageSize] = {};
 };
 
-/// The message of connection @p index: its number, then letters that depend
-/// on both the index and the position, so a byte from the wrong connection
-/// or the wrong place never matches.
+/// The message of connection @p index: its number, then characters that
+/// depend on both the index and the position. The step (5) is coprime to the
+/// alphabet's 62, so no character repeats within one message: any swap of
+/// two bytes, and any byte from another connection, shows.
 std::string message_for(std::size_t index) {
+    static constexpr char kAlphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     char head[32];
     std::snprintf(head, sizeof head, "c10k %06zu ", index);
     std::string message(head);
     while (message.size() < kMessageSize) {
-        message += static_cast<char>('a' + (index * 7 + message.size() * 13) % 26);
+        message += kAlphabet[(index * 7 + message.size() * 5) % 62];
     }
     return message;
 }
@@ -89,6 +91,22 @@ int main(int argc, char** argv) {
 
     std::vector<Connection> connections(count);
     std::vector<epoll_event> events(1024);
+    // No progress for this long means something was lost (a greeting, or
+    // bytes of an echo): fail now with details rather than at the deadline.
+    constexpr auto kStall = std::chrono::seconds(10);
+    auto last_progress = std::chrono::steady_clock::now();
+    auto stalled = [&](const char* phase) {
+        if (std::chrono::steady_clock::now() - last_progress < kStall) return;
+        for (std::size_t index = 0; index < count; ++index) {
+            const Connection& connection = connections[index];
+            if (connection.fd >= 0 && connection.state != State::echoed &&
+                (connection.state == State::waiting_for_greeting) == (phase[0] == 'g')) {
+                fail("no progress for 10 s while waiting for %s; e.g. connection %zu has %zu of %zu echoed bytes",
+                     phase, index, connection.received, kMessageSize);
+            }
+        }
+        fail("no progress for 10 s while waiting for %s", phase);
+    };
     auto wait = [&]() -> std::size_t {
         if (std::chrono::steady_clock::now() > deadline) return SIZE_MAX;
         const int ready = ::epoll_wait(ep, events.data(), static_cast<int>(events.size()), 200);
@@ -115,6 +133,7 @@ int main(int argc, char** argv) {
         }
         const std::size_t ready = wait();
         if (ready == SIZE_MAX) fail("timed out with %zu of %zu connections greeted", greeted, count);
+        if (ready == 0) stalled("greetings");
         for (std::size_t e = 0; e < ready; ++e) {
             const std::size_t index = events[e].data.u64;
             Connection& connection = connections[index];
@@ -129,6 +148,7 @@ int main(int argc, char** argv) {
             if (greeting != '+') fail("connection %zu: the greeting is '%c', not '+'", index, greeting);
             connection.state = State::greeted;
             ++greeted;
+            last_progress = std::chrono::steady_clock::now();
         }
     }
     std::fprintf(stderr, "c10k client: all %zu connections are open and greeted\n", count);
@@ -146,11 +166,13 @@ int main(int argc, char** argv) {
     }
 
     // 3. Every echo must be exactly the message.
+    last_progress = std::chrono::steady_clock::now();
     std::size_t echoed = 0;
     std::size_t received = 0;
     while (echoed < count) {
         const std::size_t ready = wait();
         if (ready == SIZE_MAX) fail("timed out with %zu of %zu echoes complete", echoed, count);
+        if (ready == 0) stalled("echoes");
         for (std::size_t e = 0; e < ready; ++e) {
             const std::size_t index = events[e].data.u64;
             Connection& connection = connections[index];
@@ -165,6 +187,7 @@ int main(int argc, char** argv) {
             std::memcpy(connection.echo + connection.received, buffer, static_cast<std::size_t>(got));
             connection.received += static_cast<std::size_t>(got);
             received += static_cast<std::size_t>(got);
+            last_progress = std::chrono::steady_clock::now();
             if (connection.received < kMessageSize) continue;
             const std::string expected = message_for(index);
             if (std::memcmp(connection.echo, expected.data(), kMessageSize) != 0) {

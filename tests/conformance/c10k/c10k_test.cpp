@@ -92,7 +92,7 @@ struct ServerReport {
     std::size_t accepted = 0;
     std::size_t peak_open = 0;
     std::size_t closed = 0;
-    std::size_t bytes_echoed = 0;  // excluding the greetings
+    std::size_t bytes_echoed = 0;  // bytes received and queued back (the greetings not counted)
     bool stopped_by_waker = false;
     std::string error;  // empty: no error
 };

@@ -2,7 +2,8 @@
 """Writes build/test-report.rst: the numbers of the last `make test` run.
 
 Reads what tests/tools/test.sh left in each build directory: CTest's JUnit
-file (junit.xml) and full log (ctest.log), plus build/test-report/steps.txt
+file (junit.xml) and the full output of every test (Testing/Temporary/
+LastTest.log), plus build/test-report/steps.txt
 (one line per step: status and name). The site includes the result on the
 page "How metalio is tested", so the numbers there are never typed by hand.
 Without a recorded run it writes a short note saying so.
@@ -28,9 +29,9 @@ BUILDS = [
 
 # Lines that tests print for the report (see tests/conformance/*).
 FIGURES = [
-    (re.compile(r"fault points tried: (\d+)"), "fault points tried"),
-    (re.compile(r"(c10k: .*)"), None),
-    (re.compile(r"(fuzz replay: .*)"), None),
+    (re.compile(r"^fault points tried: (\d+)$", re.M), "fault points tried"),
+    (re.compile(r"^(c10k: selector=.*)$", re.M), None),
+    (re.compile(r"^(fuzz replay: .*)$", re.M), None),
 ]
 
 
@@ -60,13 +61,15 @@ def read_build(directory):
             entry[0] += 1
             passed += 1
     figures = []
-    log = os.path.join(BUILD, directory, "ctest.log")
+    # CTest keeps every test's full output here (its --output-log only has
+    # the output of failures).
+    log = os.path.join(BUILD, directory, "Testing", "Temporary", "LastTest.log")
     if os.path.exists(log):
         text = open(log, errors="replace").read()
         for pattern, label in FIGURES:
             for match in pattern.finditer(text):
                 figures.append(f"{label}: {match.group(1)}" if label else match.group(1))
-    return {"counts": counts, "passed": passed, "failed": failed, "figures": sorted(set(figures)),
+    return {"counts": counts, "passed": passed, "failed": failed, "figures": list(dict.fromkeys(figures)),
             "when": os.path.getmtime(junit)}
 
 
@@ -108,7 +111,8 @@ def main():
     out.append(table(header, rows + [total]))
     out.append("Each number is the count of passing CTest cases of that suite in that build.\n")
 
-    figures = sorted({f for v in present.values() for f in v["figures"]})
+    figures = [f"{label}: {figure}" for name, sel, san in BUILDS if results[name]
+               for label in [sel if san == "none" else f"{sel} + {san}"] for figure in results[name]["figures"]]
     if figures:
         out.append("Figures the suites printed:\n")
         out.extend(f"- ``{f}``" for f in figures)

@@ -34,9 +34,9 @@ suite() {  # suite <build name> [cmake options...]
     local name=$1
     shift
     # The JUnit file and the full log feed the site's "How metalio is tested".
-    rm -f "build/$name/junit.xml" "build/$name/ctest.log"
+    rm -f "build/$name/junit.xml"
     tests/tools/build.sh "$name" "$@" &&
-        (cd "build/$name" && ctest -j"$JOBS" --output-on-failure --timeout 300 --output-junit junit.xml --output-log ctest.log)
+        (cd "build/$name" && ctest -j"$JOBS" --output-on-failure --timeout 300 --output-junit junit.xml)
 }
 
 mkdir -p build/test-report

@@ -53,6 +53,10 @@ struct Selector::State {
 
 namespace {
 
+// The internal eventfd is read and written with plain ::read / ::write, not
+// METALIO_SYSCALL: its errors carry no information the caller could use
+// (EAGAIN means "already empty" or "already signalled", both fine), and
+// fault injection aimed at a user's read() must not hit this wake-up path.
 void drain(int fd) noexcept {
     std::uint64_t count;
     (void)!::read(fd, &count, sizeof count);  // EAGAIN when empty: fine

@@ -7,18 +7,21 @@
 #   make hint EX=NN       the first hint (LEVEL=2, LEVEL=3 for more)
 #   make progress         every exercise, done or not
 #   make docs             Doxygen + Sphinx (-W -n) into build/site
+#   make fuzz             libFuzzer with clang-19 on both selectors (FUZZ_SECONDS=60, SELECTOR=epoll|poll|both)
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PORT ?= 8000
 JOBS ?= 2
 LEVEL ?= 1
+FUZZ_SECONDS ?= 60
+SELECTOR ?= both
 TOOLS := tests/tools
 
 # Debian package names; tests/tools/deps.sh installs the missing ones.
 PACKAGES := g++ cmake make doctest-dev doxygen graphviz python3-sphinx python3-breathe furo \
             python3-sphinx-copybutton python3-sphinx-inline-tabs valgrind
 
-.PHONY: help deps build test docs serve run exercise hint progress clean
+.PHONY: help deps build test docs serve run exercise hint progress clean fuzz
 
 help:
 	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
@@ -52,6 +55,9 @@ hint:
 
 progress: deps
 	@$(TOOLS)/progress.sh
+
+fuzz:
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) SELECTOR=$(SELECTOR) JOBS=$(JOBS) $(TOOLS)/fuzz.sh
 
 clean:
 	rm -rf build

@@ -154,6 +154,21 @@ TEST_CASE("the capacity bounds one poll; the rest come with the next") {
     CHECK(poll_once(selector, events, 0ms).empty());
 }
 
+TEST_CASE("with room for all of them, one poll reports every ready fd") {
+    // Regression: the poll(2) selector once moved its scan start while
+    // scanning and skipped every other ready fd (found by the fuzzer).
+    const metalio::test::FdLeakCheck no_leak;
+    const Selector selector = make_selector();
+    std::vector<Pipe> pipes;
+    for (std::size_t i = 0; i < 6; ++i) {
+        pipes.push_back(make_pipe());
+        REQUIRE(selector.register_(pipes.back().reader.get(), Token{i}, Interest::READABLE));
+        REQUIRE(::write(pipes.back().writer.get(), "x", 1) == 1);
+    }
+    Events events = Events::with_capacity(64);
+    CHECK_MESSAGE(poll_once(selector, events, 1s).size() == 6, "six fds were ready, one poll must report all six");
+}
+
 TEST_CASE("bad input: clear errors, no crash, no leak") {
     const metalio::test::FdLeakCheck no_leak;
     const Selector selector = make_selector();

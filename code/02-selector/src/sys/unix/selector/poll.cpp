@@ -81,7 +81,7 @@ auto modify(Selector::State& state, Change change) {
 // poll(2) cannot tell us a fd is closed until we poll it (POLLNVAL), but a
 // registration of a closed fd would be a silent no-op: check it now.
 io::Result<void> check_fd(int fd) noexcept {
-    if (fd < 0) return std::unexpected(std::make_error_code(std::errc::bad_file_descriptor));
+    if (fd < 0) return std::unexpected(std::error_code(EBADF, std::system_category()));  // as the kernel says it
     const auto flags = METALIO_SYSCALL(fcntl, fd, F_GETFD);
     if (!flags) return std::unexpected(flags.error());
     return {};
@@ -158,8 +158,9 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
         // Report ready fds, starting where the last select stopped so that
         // a small Events capacity cannot starve the fds at the end.
         const std::size_t count = state.fds.size() - 1;
+        const std::size_t start = state.next_scan;  // fixed for this scan; next_scan moves below
         for (std::size_t step = 0; step < count && events.size() < events.capacity(); ++step) {
-            const std::size_t i = 1 + (state.next_scan - 1 + step) % count;
+            const std::size_t i = 1 + (start - 1 + step) % count;
             pollfd& entry = state.fds[i];
             if (entry.revents == 0 || entry.fd < 0) continue;
             if (entry.revents & POLLNVAL) {

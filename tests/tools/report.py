@@ -73,6 +73,21 @@ def read_build(directory):
             "when": os.path.getmtime(junit)}
 
 
+def configured_as(directory):
+    """The build's label from its own CMakeCache.txt, not from its name."""
+    cache = os.path.join(BUILD, directory, "CMakeCache.txt")
+    values = {}
+    if os.path.exists(cache):
+        for line in open(cache, errors="replace"):
+            match = re.match(r"^(METALIO_SELECTOR|METALIO_SANITIZE):\w+=(.*)$", line.strip())
+            if match:
+                values[match.group(1)] = match.group(2)
+    selector = {"poll": "poll(2)"}.get(values.get("METALIO_SELECTOR", "?"), values.get("METALIO_SELECTOR", "?"))
+    sanitize = {"address,undefined": "ASan + UBSan", "thread": "TSan"}.get(values.get("METALIO_SANITIZE", ""),
+                                                                          values.get("METALIO_SANITIZE", ""))
+    return selector if not sanitize else f"{selector} + {sanitize}"
+
+
 def table(header, rows):
     lines = [".. list-table::", "   :header-rows: 1", ""]
     for row in [header] + rows:
@@ -95,7 +110,7 @@ def main():
     out = [f"Numbers of the last ``make test`` run in this checkout ({when}).", ""]
 
     categories = sorted({c for v in present.values() for c in v["counts"]})
-    header = ["suite"] + [sel if san == "none" else f"{sel} + {san}" for name, sel, san in BUILDS if results[name]]
+    header = ["suite"] + [configured_as(name) for name, _, _ in BUILDS if results[name]]
     rows = []
     for cat in categories:
         row = [cat]
@@ -111,8 +126,8 @@ def main():
     out.append(table(header, rows + [total]))
     out.append("Each number is the count of passing CTest cases of that suite in that build.\n")
 
-    figures = [f"{label}: {figure}" for name, sel, san in BUILDS if results[name]
-               for label in [sel if san == "none" else f"{sel} + {san}"] for figure in results[name]["figures"]]
+    figures = [f"{configured_as(name)}: {figure}" for name, _, _ in BUILDS if results[name]
+               for figure in results[name]["figures"]]
     if figures:
         out.append("Figures the suites printed:\n")
         out.extend(f"- ``{f}``" for f in figures)

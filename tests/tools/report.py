@@ -2,8 +2,8 @@
 """Writes build/test-report.rst: the numbers of the last `make test` run.
 
 Reads what tests/tools/test.sh left in each build directory: CTest's JUnit
-file (junit.xml) and the full output of every test (Testing/Temporary/
-LastTest.log), plus build/test-report/steps.txt
+file (junit.xml) and the full output of every test (make-test.log, a copy
+of CTest's LastTest.log), plus build/test-report/steps.txt
 (one line per step: status and name). The site includes the result on the
 page "How metalio is tested", so the numbers there are never typed by hand.
 Without a recorded run it writes a short note saying so.
@@ -61,9 +61,9 @@ def read_build(directory):
             entry[0] += 1
             passed += 1
     figures = []
-    # CTest keeps every test's full output here (its --output-log only has
-    # the output of failures).
-    log = os.path.join(BUILD, directory, "Testing", "Temporary", "LastTest.log")
+    # The full output of every test of that run (test.sh copies CTest's
+    # LastTest.log, which a later partial ctest run would overwrite).
+    log = os.path.join(BUILD, directory, "make-test.log")
     if os.path.exists(log):
         text = open(log, errors="replace").read()
         for pattern, label in FIGURES:

@@ -34,9 +34,12 @@ suite() {  # suite <build name> [cmake options...]
     local name=$1
     shift
     # The JUnit file and the full log feed the site's "How metalio is tested".
-    rm -f "build/$name/junit.xml"
+    # (CTest's LastTest.log is overwritten by any later partial ctest run, so
+    # the full output of this run is kept beside junit.xml.)
+    rm -f "build/$name/junit.xml" "build/$name/make-test.log"
     tests/tools/build.sh "$name" "$@" &&
-        (cd "build/$name" && ctest -j"$JOBS" --output-on-failure --timeout 300 --output-junit junit.xml)
+        (cd "build/$name" && ctest -j"$JOBS" --output-on-failure --timeout 300 --output-junit junit.xml;
+         status=$?; cp Testing/Temporary/LastTest.log make-test.log; exit $status)
 }
 
 mkdir -p build/test-report

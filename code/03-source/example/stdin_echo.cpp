@@ -36,8 +36,8 @@ bool echo_all(int fd, const char* from) {
             if (buffer[n - 1] != '\n') std::printf("\n");
             continue;
         }
-        if (n == 0) return false;
-        return errno != EAGAIN && errno != EWOULDBLOCK ? false : true;
+        if (n == 0) return false;                       // end of file
+        return errno == EAGAIN || errno == EWOULDBLOCK;  // drained; any other error: give up
     }
 }
 

@@ -70,18 +70,22 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
 // [select]
 
 // [register]
-io::Result<void> Selector::register_(int fd, Token token, Interest interests) const noexcept {
+// The flags to wait for, and the token the kernel hands back with each event.
+static Event to_epoll_event(Token token, Interest interests) noexcept {
     Event event{};
     event.events = interests_to_epoll(interests);
     event.data.u64 = token.value;
+    return event;
+}
+
+io::Result<void> Selector::register_(int fd, Token token, Interest interests) const noexcept {
+    Event event = to_epoll_event(token, interests);
     return ctl(ep_.get(), EPOLL_CTL_ADD, fd, &event);
 }
 // [register]
 
 io::Result<void> Selector::reregister(int fd, Token token, Interest interests) const noexcept {
-    Event event{};
-    event.events = interests_to_epoll(interests);
-    event.data.u64 = token.value;
+    Event event = to_epoll_event(token, interests);
     return ctl(ep_.get(), EPOLL_CTL_MOD, fd, &event);
 }
 

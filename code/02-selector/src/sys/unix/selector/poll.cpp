@@ -25,6 +25,11 @@ struct Registration {
     std::size_t index;  // into State::fds
     Token token;
     short armed;        // the events to wait for, before disarming
+
+    struct Update {
+        Token token;
+        short armed;
+    };
 };
 
 // Events that mean "this fd will not get better": poll(2) reports them even
@@ -91,6 +96,20 @@ void arm(pollfd& entry, int fd, short events) noexcept {
     entry.fd = fd;
     entry.events = events;
     entry.revents = 0;
+}
+
+// Arms a registered fd again, with new token and events first if given
+// (reregister), or with the ones it had (rearm). Runs under the mutex.
+io::Result<void> arm_registered(Selector::State& state, int fd,
+                                std::optional<Registration::Update> update) noexcept {
+    const auto found = state.registrations.find(fd);
+    if (found == state.registrations.end()) return std::unexpected(make_error_code(Errc::not_registered));
+    if (update) {
+        found->second.token = update->token;
+        found->second.armed = update->armed;
+    }
+    arm(state.fds[found->second.index], fd, found->second.armed);
+    return {};
 }
 
 }  // namespace
@@ -204,25 +223,12 @@ io::Result<void> Selector::register_(int fd, Token token, Interest interests) co
 // [register]
 
 io::Result<void> Selector::reregister(int fd, Token token, Interest interests) const noexcept {
-    return modify(*state_, [&]() -> io::Result<void> {
-        State& state = *state_;
-        const auto found = state.registrations.find(fd);
-        if (found == state.registrations.end()) return std::unexpected(make_error_code(Errc::not_registered));
-        found->second.token = token;
-        found->second.armed = interests_to_poll(interests);
-        arm(state.fds[found->second.index], fd, found->second.armed);
-        return {};
-    });
+    const Registration::Update update{token, interests_to_poll(interests)};
+    return modify(*state_, [&] { return arm_registered(*state_, fd, update); });
 }
 
 io::Result<void> Selector::rearm(int fd) const noexcept {
-    return modify(*state_, [&]() -> io::Result<void> {
-        State& state = *state_;
-        const auto found = state.registrations.find(fd);
-        if (found == state.registrations.end()) return std::unexpected(make_error_code(Errc::not_registered));
-        arm(state.fds[found->second.index], fd, found->second.armed);
-        return {};
-    });
+    return modify(*state_, [&] { return arm_registered(*state_, fd, std::nullopt); });
 }
 
 io::Result<void> Selector::deregister(int fd) const noexcept {

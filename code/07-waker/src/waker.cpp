@@ -1,13 +1,48 @@
 #include "metalio/waker.hpp"
 
-#include <sys/eventfd.h>
-
 #include <cstdint>
 #include <utility>
 
 #include "metalio/sys/syscall.hpp"
 
+// The kqueue build has its own create, wake and close (waker_kqueue.cpp):
+// no eventfd there.
+#if !METALIO_SELECTOR_KQUEUE
+#include <sys/eventfd.h>
+#endif
+
 namespace metalio {
+
+// A moved-from Waker must own nothing, hence the exchange: a moved-from
+// std::optional would still hold a (moved-from) Registry.
+Waker::Waker(Waker&& other) noexcept
+    : registry_(std::exchange(other.registry_, std::nullopt)),
+      fd_(std::move(other.fd_))
+#if METALIO_SELECTOR_KQUEUE && METALIO_KQUEUE_USER_WAKER
+      , token_(other.token_)
+#elif METALIO_SELECTOR_KQUEUE
+      , sender_(std::move(other.sender_))
+#endif
+{
+}
+
+Waker& Waker::operator=(Waker&& other) noexcept {
+    if (this != &other) {
+        close();
+        registry_ = std::exchange(other.registry_, std::nullopt);
+        fd_ = std::move(other.fd_);
+#if METALIO_SELECTOR_KQUEUE && METALIO_KQUEUE_USER_WAKER
+        token_ = other.token_;
+#elif METALIO_SELECTOR_KQUEUE
+        sender_ = std::move(other.sender_);
+#endif
+    }
+    return *this;
+}
+
+Waker::~Waker() { close(); }
+
+#if !METALIO_SELECTOR_KQUEUE
 namespace {
 
 // [reset]
@@ -65,20 +100,6 @@ io::Result<void> Waker::wake() const noexcept {
 }
 // [wake]
 
-Waker::Waker(Waker&& other) noexcept
-    : registry_(std::exchange(other.registry_, std::nullopt)), fd_(std::move(other.fd_)) {}
-
-Waker& Waker::operator=(Waker&& other) noexcept {
-    if (this != &other) {
-        close();
-        registry_ = std::exchange(other.registry_, std::nullopt);
-        fd_ = std::move(other.fd_);
-    }
-    return *this;
-}
-
-Waker::~Waker() { close(); }
-
 // [close]
 void Waker::close() noexcept {
     if (!registry_) return;  // moved from
@@ -92,5 +113,6 @@ void Waker::close() noexcept {
     registry_.reset();
 }
 // [close]
+#endif  // !METALIO_SELECTOR_KQUEUE
 
 }  // namespace metalio

@@ -673,6 +673,7 @@ private:
         if (event.is_readable()) {
             for (auto it : candidates) it->second.must_report = false;
         }
+#if METALIO_SELECTOR_POLL  // the raw record is a poll(2) one only in that build
         if (kPollSelector && candidates.size() == 1) {
             // What fired is disarmed (see sys::poll::Selector::select).
             Reg& reg = candidates.front()->second;
@@ -681,6 +682,7 @@ private:
             if (revents & POLLOUT) reg.write_disarmed = true;
             if (revents & (POLLHUP | POLLERR)) reg.parked = true;
         }
+#endif
     }
 
     void write(std::size_t index, std::uint8_t length_byte) {

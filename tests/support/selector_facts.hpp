@@ -39,6 +39,17 @@ constexpr bool kLibkqueue = false;
 // clearing it.
 constexpr bool kEventConsumesSocketError = kLibkqueue;
 
+// libkqueue looks a change's filter up before it looks at the fd, so a
+// deregister (two EV_DELETEs) of a closed or negative fd number finds no
+// filter (ENOENT twice: Errc::not_registered). A BSD kernel checks the fd
+// first and says EBADF.
+constexpr bool kDeleteOfBadFdSaysNotRegistered = kLibkqueue;
+
+// libkqueue cannot see close(): the filters of an fd closed while
+// registered stay in its tables under that number until a change meets
+// them (the selector then deletes them and adds again; chapter 02).
+constexpr bool kFiltersOutliveClose = kLibkqueue;
+
 // The Waker has an fd of its own (eventfd, or a pipe's read end), except on
 // kqueue with user events (EVFILT_USER), where it lives in the kqueue.
 #if METALIO_SELECTOR_KQUEUE

@@ -114,7 +114,7 @@ Library open_everything() {
 std::vector<std::pair<std::string, std::string>> describe_new_fds(const std::set<int>& before, const Library& library) {
     const std::map<int, std::string> known = {
         {library.poll.registry().selector().as_raw_fd(),
-         METALIO_SELECTOR_POLL ? "the poll(2) selector's wake-up eventfd" : "the Poll's epoll fd"},
+         METALIO_SELECTOR_POLL ? "the poll(2) selector's wake-up eventfd" : METALIO_SELECTOR_KQUEUE ? "the Poll's kqueue fd" : "the Poll's epoll fd"},
         {library.waker.as_raw_fd(), "the Waker's eventfd"},
         {library.listener.as_raw_fd(), "the TcpListener"},
         {library.connected.as_raw_fd(), "the connected TcpStream"},

@@ -35,10 +35,12 @@ Event change(int fd, short filter, unsigned flags, Token token) noexcept {
 // [change]
 
 // What the receipts of one change list said, once the ignored errors are
-// taken out: the first real error, and how many changes found no filter.
+// taken out: the first real error, how many changes found no filter, and
+// how many EV_ADDs said ENOENT (libkqueue only, see forget_stale).
 struct Receipts {
     int error = 0;
     std::size_t absent = 0;
+    std::size_t stale = 0;
 };
 
 // [apply]
@@ -61,7 +63,7 @@ io::Result<Receipts> apply(int kq, std::span<const Event> changes, std::span<con
     for (const Event& receipt : std::span(receipts, count)) {
         if ((receipt.flags & EV_ERROR) == 0 || receipt.data == 0) continue;  // applied
         const int error = static_cast<int>(receipt.data);
-        if (error == ENOENT) ++result.absent;
+        if (error == ENOENT) ++((receipt.flags & EV_ADD) != 0 ? result.stale : result.absent);
         if (std::find(ignored.begin(), ignored.end(), error) != ignored.end()) continue;
         if (result.error == 0) result.error = error;
     }
@@ -74,6 +76,21 @@ io::Result<void> first_error(const io::Result<Receipts>& applied) noexcept {
     if (applied->error != 0) return std::unexpected(std::error_code(applied->error, std::system_category()));
     return {};
 }
+
+#ifdef LIBKQUEUE
+// [libkqueue-stale]
+// libkqueue only: it cannot see a close(), so the filters of an fd closed
+// while registered stay in its tables, and an EV_ADD for a new fd with the
+// same number finds them and fails with ENOENT (a BSD kernel drops them on
+// close, and EV_ADD never says ENOENT). Delete what is left and try again.
+template <class Retry>
+io::Result<void> forget_stale(int kq, int fd, Retry retry) noexcept {
+    const Event stale[2] = {change(fd, EVFILT_WRITE, EV_DELETE, Token{0}), change(fd, EVFILT_READ, EV_DELETE, Token{0})};
+    (void)apply(kq, stale, {});
+    return retry();
+}
+// [libkqueue-stale]
+#endif
 
 }  // namespace
 
@@ -142,7 +159,13 @@ io::Result<void> Selector::register_(int fd, Token token, Interest interests) co
     // is closed, yet reports the fd afterwards; the event says read_closed or
     // write_closed, which is more useful than an error (mio #582).
     static constexpr int kIgnored[] = {EPIPE};
-    return first_error(apply(kq_->get(), std::span(changes, count), kIgnored));
+    const auto applied = apply(kq_->get(), std::span(changes, count), kIgnored);
+#ifdef LIBKQUEUE
+    if (applied && applied->stale > 0) return forget_stale(kq_->get(), fd, [&] {
+        return first_error(apply(kq_->get(), std::span(changes, count), kIgnored));
+    });
+#endif
+    return first_error(applied);
 }
 // [register]
 
@@ -158,7 +181,12 @@ io::Result<void> Selector::reregister(int fd, Token token, Interest interests) c
         change(fd, EVFILT_READ, readable ? kAdd : EV_DELETE, token),
     };
     static constexpr int kIgnored[] = {ENOENT, EPIPE};
-    return first_error(apply(kq_->get(), changes, kIgnored));
+    const auto applied = apply(kq_->get(), changes, kIgnored);
+#ifdef LIBKQUEUE
+    if (applied && applied->stale > 0)
+        return forget_stale(kq_->get(), fd, [&] { return first_error(apply(kq_->get(), changes, kIgnored)); });
+#endif
+    return first_error(applied);
 }
 // [reregister]
 

@@ -50,6 +50,12 @@ constexpr bool kDeleteOfBadFdSaysNotRegistered = kLibkqueue;
 // them (the selector then deletes them and adds again; chapter 02).
 constexpr bool kFiltersOutliveClose = kLibkqueue;
 
+// A reregister (EV_ADD on a filter that is there) re-evaluates the filter
+// on a BSD kernel, as EPOLL_CTL_MOD does on epoll: data already waiting is
+// reported again. libkqueue leaves the epoll registration as it was when
+// the interests did not change, so nothing new is reported.
+constexpr bool kReregisterReportsWaitingData = !kLibkqueue;
+
 // The Waker has an fd of its own (eventfd, or a pipe's read end), except on
 // kqueue with user events (EVFILT_USER), where it lives in the kqueue.
 #if METALIO_SELECTOR_KQUEUE

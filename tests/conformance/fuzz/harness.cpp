@@ -505,7 +505,9 @@ private:
         note(what + " -> " + describe(got));
         expect_result(got, want, what);
         if (!got.ok) return;
-        tables_[p][e->fd] = Reg{token, interest, false, false, false, must_report(index, interest)};
+        const bool again = before != tables_[p].end();  // kqueue: a second register
+        const bool report = must_report(index, interest) && (!again || test::kReregisterReportsWaitingData);
+        tables_[p][e->fd] = Reg{token, interest, false, false, false, report};
         stale_[p].erase(e->fd);
         if (e->io_source()) e->assoc = static_cast<int>(p);
     }
@@ -531,7 +533,9 @@ private:
         note(what + " -> " + describe(got));
         expect_result(got, want, what);
         if (!got.ok) return;
-        tables_[p][e->fd] = Reg{token, interest, false, false, false, must_report(index, interest)};
+        const bool report = must_report(index, interest) &&
+                            (test::kReregisterReportsWaitingData || !tables_[p].contains(e->fd));
+        tables_[p][e->fd] = Reg{token, interest, false, false, false, report};
         stale_[p].erase(e->fd);
     }
 
@@ -632,6 +636,10 @@ private:
         if (capacity != kBigPoll) return;
         for (const auto& [fd, reg] : tables_[p]) {
             if (!reg.must_report) continue;
+            // libkqueue: a kqueue that still holds filters of a closed fd
+            // (kFiltersOutliveClose) was seen to miss such a report; a BSD
+            // kernel never holds them. Safety checks still apply.
+            if (test::kFiltersOutliveClose && !stale_[p].empty()) continue;
             const auto who = owner(fd);
             fail(what + ": no readable event for token " + describe(reg.token) + ", although " +
                  (who ? name(*who) : "fd " + std::to_string(fd)) + " was (re)registered READABLE with " +
@@ -657,7 +665,11 @@ private:
         }
         if (event.is_writable()) {
             if (!reg.interest.is_writable()) return subject + " is writable but registered " + describe(reg.interest);
-            if (e.kind == Kind::PipeRead) return subject + " is writable but is the read end of a pipe";
+            // kqueue: the write filter of a read end reports end-of-file
+            // (writable, write-closed) once the write end is gone.
+            const bool kqueue_eof = METALIO_SELECTOR_KQUEUE && event.is_write_closed() && !q.open;
+            if (e.kind == Kind::PipeRead && !kqueue_eof)
+                return subject + " is writable but is the read end of a pipe";
             if (kPollSelector && reg.write_disarmed) return subject + " is writable again without being re-armed";
         }
         if (event.is_priority() && !reg.interest.is_priority())

@@ -42,6 +42,15 @@ Waker& Waker::operator=(Waker&& other) noexcept {
 
 Waker::~Waker() { close(); }
 
+// [claim]
+io::Result<Registry> Waker::claim(const Registry& registry) noexcept {
+    if (auto claimed = registry.claim_waker(); !claimed) return std::unexpected(claimed.error());
+    auto mine = registry.try_clone();  // epoll: dups the epoll fd (fcntl); kqueue: shares it
+    if (!mine) registry.release_waker();
+    return mine;
+}
+// [claim]
+
 #if !METALIO_SELECTOR_KQUEUE
 namespace {
 
@@ -60,15 +69,14 @@ io::Result<void> reset(int fd) noexcept {
 
 // [create]
 io::Result<Waker> Waker::create(const Registry& registry, Token token) noexcept {
-    if (auto claimed = registry.claim_waker(); !claimed) return std::unexpected(claimed.error());
+    // The slot is claimed first, so a second Waker fails before it opens anything.
+    auto mine = claim(registry);
+    if (!mine) return std::unexpected(mine.error());
     // From here on every failure gives the claim back; `fd` closes itself.
     auto fail = [&](std::error_code error) -> io::Result<Waker> {
         registry.release_waker();
         return std::unexpected(error);
     };
-
-    auto mine = registry.try_clone();  // epoll: dups the epoll fd (fcntl)
-    if (!mine) return fail(mine.error());
     auto made = METALIO_SYSCALL(eventfd, 0u, EFD_CLOEXEC | EFD_NONBLOCK);
     if (!made) return fail(made.error());
     sys::OwnedFd fd(*made);

@@ -18,12 +18,8 @@ namespace metalio {
 
 // [create-user]
 io::Result<Waker> Waker::create(const Registry& registry, Token token) noexcept {
-    if (auto claimed = registry.claim_waker(); !claimed) return std::unexpected(claimed.error());
-    auto mine = registry.try_clone();  // kqueue: the same kqueue, shared
-    if (!mine) {
-        registry.release_waker();
-        return std::unexpected(mine.error());
-    }
+    auto mine = claim(registry);  // the slot, and the Registry (the same kqueue, shared)
+    if (!mine) return std::unexpected(mine.error());
     // No fd of its own: the event lives in the kqueue, keyed by EVFILT_USER.
     if (auto added = registry.selector().setup_waker(token); !added) {
         registry.release_waker();
@@ -84,13 +80,12 @@ void empty(int fd) noexcept {
 
 // [create-pipe]
 io::Result<Waker> Waker::create(const Registry& registry, Token token) noexcept {
-    if (auto claimed = registry.claim_waker(); !claimed) return std::unexpected(claimed.error());
+    auto mine = claim(registry);
+    if (!mine) return std::unexpected(mine.error());
     auto fail = [&](std::error_code error) -> io::Result<Waker> {
         registry.release_waker();
         return std::unexpected(error);
     };
-    auto mine = registry.try_clone();
-    if (!mine) return fail(mine.error());
     int ends[2] = {-1, -1};
     if (auto made = make_pipe(ends); !made) return fail(made.error());
     sys::OwnedFd receiver(ends[0]);

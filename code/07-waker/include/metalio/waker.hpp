@@ -64,6 +64,9 @@ public:
 
 private:
     Waker(Registry registry, sys::OwnedFd fd) noexcept : registry_(std::move(registry)), fd_(std::move(fd)) {}
+    // The start of every create(): claims the Poll's Waker slot and clones
+    // the Registry the Waker keeps (giving the slot back if that fails).
+    static io::Result<Registry> claim(const Registry& registry) noexcept;
     void close() noexcept;
 
     // A clone of the caller's Registry: it shares the "has a Waker" flag, so

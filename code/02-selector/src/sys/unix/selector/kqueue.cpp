@@ -7,6 +7,7 @@
 #include <bit>
 #include <cerrno>
 #include <climits>
+#include <iterator>
 #include <new>
 #include <span>
 
@@ -49,7 +50,8 @@ struct Receipts {
 // about (ENOENT when deleting a filter that was not added, EPIPE: see
 // register_); ENOENT is still counted, for deregister.
 io::Result<Receipts> apply(int kq, std::span<const Event> changes, std::span<const int> ignored) noexcept {
-    Event receipts[2] = {};
+    Event receipts[2] = {};  // one per change: no caller has more than two
+    if (changes.size() > std::size(receipts)) return std::unexpected(std::make_error_code(std::errc::invalid_argument));
     // A zero timeout: with a receipt for every change the list fills up and
     // kevent() returns at once anyway, but should a kqueue return fewer
     // receipts (libkqueue, some versions) a null timeout would wait forever.

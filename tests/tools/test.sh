@@ -90,7 +90,7 @@ step "poll(2) under ASan+UBSan" suite asan-poll -DMETALIO_SANITIZE=address,undef
 step "epoll under TSan" suite tsan-epoll -DMETALIO_SANITIZE=thread -DMETALIO_BUILD_EXERCISES=OFF
 step "poll(2) under TSan" suite tsan-poll -DMETALIO_SANITIZE=thread -DMETALIO_BUILD_EXERCISES=OFF
 step "behaviour suite under valgrind memcheck" valgrind_suite
-step "kqueue: compile check, and every test on libkqueue" kqueue_suite
+step "kqueue: compile check, and every test on a kqueue" kqueue_suite
 step "installed library + find_package consumer" tests/install/check.sh
 # The report is written before the site is built, so the site shows this run.
 step "site (Doxygen + Sphinx -W -n)" tests/tools/docs.sh

@@ -20,14 +20,18 @@ step() {
     shift
     echo
     echo "======== $name"
+    # Each step's wall-clock seconds go beside its status (the testing page
+    # shows them as a table): status, seconds, name, separated by tabs.
+    local start=$SECONDS status=passed
     if "$@"; then
         passed=$((passed + 1))
-        echo "passed $name" >>build/test-report/steps.txt
     else
+        status=FAILED
         failed=$((failed + 1))
         failures+=("$name")
-        echo "FAILED $name" >>build/test-report/steps.txt
     fi
+    printf '%s\t%s\t%s\n' "$status" "$((SECONDS - start))" "$name" >>build/test-report/steps.txt
+    echo "($name: $((SECONDS - start)) s)"
 }
 
 suite() {  # suite <build name> [cmake options...]

@@ -8,6 +8,8 @@
 #   6. the installed library: cmake --install, then a project using
 #      find_package(metalio) builds the echo server, which must greet a client
 #   7. the site: Doxygen and Sphinx, warnings are errors
+#   8. the site in headless Chromium: console errors, failed requests, links,
+#      anchors, search, the dark toggle, code widths; screenshots of every page
 # Ends with one line "N passed, N failed" over all the steps.
 set -uo pipefail
 export JOBS=${JOBS:-2}
@@ -66,6 +68,8 @@ step "behaviour suite under valgrind memcheck" valgrind_suite
 step "installed library + find_package consumer" tests/install/check.sh
 # The report is written before the site is built, so the site shows this run.
 step "site (Doxygen + Sphinx -W -n)" tests/tools/docs.sh
+# The rendered site in headless Chromium; screenshots in build/browser/.
+step "site in a browser (headless Chromium)" tests/tools/browser.sh
 
 echo
 for name in "${failures[@]}"; do echo "FAILED: $name"; done

@@ -2,7 +2,7 @@
 #
 #   make serve            install what is missing, build, render the site, serve it on 127.0.0.1:$(PORT)
 #   make test             everything that must pass (both selectors, sanitizers, exercises, the site)
-#   make run CH=NN        build and run stage NN's example (ARGS="..." passes arguments)
+#   make run CH=NN        build and run stage NN's example (ARGS="..." passes arguments, SELECTOR=poll for poll(2))
 #   make exercise EX=NN   test your copy of exercise NN (made from the stub on first use)
 #   make hint EX=NN       the first hint (LEVEL=2, LEVEL=3 for more)
 #   make progress         every exercise, done or not
@@ -53,7 +53,7 @@ serve: deps
 	@$(TOOLS)/serve.sh "$(PORT)"
 
 run: deps
-	@$(TOOLS)/run.sh "$(CH)" $(ARGS)
+	@SELECTOR=$(SELECTOR) $(TOOLS)/run.sh "$(CH)" $(ARGS)
 
 exercise: deps
 	@$(TOOLS)/exercise.sh "$(EX)"

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # run.sh NN [args...]: build stage NN's example(s) and run the first one.
+# SELECTOR=poll builds and runs it on the poll(2) selector (build/poll);
+# the default, and SELECTOR=both, use epoll (build/epoll).
 set -euo pipefail
 chapter=${1:-}
 shift || true
@@ -13,8 +15,14 @@ if [[ -z $stage ]]; then
     echo "There is no chapter $chapter: type make run CH=NN, with NN one of ${chapters% }." >&2
     exit 2
 fi
-tests/tools/build.sh epoll
-list=build/epoll/examples/$chapter.txt
+selector=${SELECTOR:-epoll}
+[[ $selector == both ]] && selector=epoll
+if [[ $selector != epoll && $selector != poll ]]; then
+    echo "SELECTOR must be epoll or poll, not '$selector': type make run CH=$chapter SELECTOR=poll." >&2
+    exit 2
+fi
+tests/tools/build.sh "$selector"
+list=build/$selector/examples/$chapter.txt
 program=$(head -n1 "$list" 2>/dev/null || true)
 [[ -n $program ]] || { echo "Stage $stage has no example program to run." >&2; exit 2; }
 echo "== $stage: ${program#"$PWD/"}"

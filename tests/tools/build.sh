@@ -7,7 +7,7 @@
 # Quiet unless it fails: one line says what is built, the compiler's output
 # goes to build/<name>/build.log, and only a failure prints it (without the
 # progress lines). VERBOSE=1 shows everything as it happens.
-# TARGETS="a b" builds only those CMake targets (make check uses it).
+# BUILD_TARGETS="a b" builds only those CMake targets (make check uses it).
 set -euo pipefail
 name=$1
 shift
@@ -21,7 +21,7 @@ else
     options+=(-DMETALIO_SELECTOR=epoll)
 fi
 targets=()
-for target in ${TARGETS:-}; do targets+=(--target "$target"); done
+for target in ${BUILD_TARGETS:-}; do targets+=(--target "$target"); done
 mkdir -p "build/$name"
 log=build/$name/build.log
 if [[ ! -f build/$name/CMakeCache.txt ]]; then

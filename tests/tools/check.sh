@@ -18,7 +18,7 @@ case $selector in
     *) echo "SELECTOR must be epoll, poll or both, not '$selector': type make check STAGE=$stage SELECTOR=poll." >&2; exit 2 ;;
 esac
 for name in "${selectors[@]}"; do
-    TARGETS=test_stage$stage tests/tools/build.sh "$name"
+    BUILD_TARGETS=test_stage$stage tests/tools/build.sh "$name"
     echo "== stage $stage on $name"
     log=build/$name/check-stage$stage.log
     if ! ctest --test-dir "build/$name" -L "stage$stage" -j"${JOBS:-2}" --output-on-failure --timeout 120 >"$log" 2>&1; then

@@ -83,7 +83,8 @@ breathe_show_include = False
 # statement outside a module", the dark/light toggle never appears (furo.js
 # is what removes the `no-js` class that hides it) and the scroll spy is dead.
 # Its furo.css also imports normalize.css from /javascript/..., a path only a
-# Debian web server alias provides (a 404 under `make serve`). After each
+# Debian web server alias provides (a 404 under `make serve`), and lacks the
+# rule that turns the default "auto" theme dark on a dark system. After each
 # build, rewrite the two copied assets from Debian's own files: gumshoe (a
 # UMD script that defines window.Gumshoe) followed by furo.js without its
 # import line, and furo.css importing a copy of Debian's normalize.css that
@@ -112,8 +113,24 @@ def _repair_debian_furo(app, exception):
         if not os.path.exists(NORMALIZE_CSS):
             raise RuntimeError(f"furo.css imports {absolute.group(1)}; install node-normalize.css")
         shutil.copy(NORMALIZE_CSS, os.path.join(out, "styles", "normalize.css"))
-        with open(css_path, "w") as f:
-            f.write(css.replace(absolute.group(0), "@import url(normalize.css);"))
+        css = css.replace(absolute.group(0), "@import url(normalize.css);")
+    # Debian's compiled furo.css has the dark colours only for an explicit
+    # dark choice (body[data-theme="dark"]), not the rule that applies them
+    # in the default "auto" theme when the system prefers dark; so with a
+    # dark desktop only the code blocks (whose rule is in the page) turned
+    # dark. Add that rule, with the same colours.
+    dark = re.search(r'body\[data-theme="dark"\] \{([^}]*)\}', css)
+    if dark and "prefers-color-scheme" not in css:
+        css += (
+            "\n/* added by metalio's conf.py: the auto theme follows a dark system */\n"
+            "@media not print { @media (prefers-color-scheme: dark) {\n"
+            f'  body:not([data-theme="light"]) {{{dark.group(1)}}}\n'
+            '  html body:not([data-theme="light"]) .only-light { display: none !important; }\n'
+            '  body:not([data-theme="light"]) .only-dark { display: block !important; }\n'
+            "} }\n"
+        )
+    with open(css_path, "w") as f:
+        f.write(css)
 
 
 # Excerpts show what a reader should read. The quoted headers also feed

@@ -6,7 +6,8 @@
 //   - an internal link to a page that does not exist, or to an anchor that
 //     the target page does not have;
 //   - a search for "Waker" that does not list chapter 07;
-//   - a dark/light toggle that is missing or does not change the colours;
+//   - a dark/light toggle that is missing or does not change the colours, or
+//     a default ("auto") theme that stays light on a dark system;
 //   - a code excerpt wider than its column at 1280 px (a reader would have
 //     to scroll sideways to see the end of a line);
 //   - at 400 px, a page wider than the window.
@@ -222,6 +223,19 @@ for (const page of ["index.html", "chapters/02-selector.html", "chapters/07-wake
         });
     }
 }
+
+// The default theme ("auto") follows the system: on a dark desktop the whole
+// page turns dark, not only the code blocks.
+await visit("index.html", base + "index.html", 1280, async (tab) => {
+    await tab.evaluate(() => localStorage.removeItem("theme"));
+    await tab.emulateMedia({ colorScheme: "dark" });
+    await tab.reload({ waitUntil: "load" });
+    const [background, code] = (await colours(tab)).split(" / ").filter((_, i) => i !== 1);
+    if (luminance(background) > 100)
+        problem("index.html", `with a dark system and the auto theme the page stays light (${background})`);
+    if (code && luminance(code) > 100) problem("index.html", `with a dark system the code stays light (${code})`);
+    await tab.screenshot({ path: path.join(out, "dark", "auto-system-dark-index.png") });
+});
 
 await context.close();
 server.close();

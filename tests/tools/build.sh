@@ -25,7 +25,7 @@ for target in ${BUILD_TARGETS:-}; do targets+=(--target "$target"); done
 mkdir -p "build/$name"
 log=build/$name/build.log
 if [[ ! -f build/$name/CMakeCache.txt ]]; then
-    echo "== building build/$name (the first build of a checkout takes a few minutes: about 5 on two cores; later builds only recompile what changed)"
+    echo "== building build/$name (the first build of a checkout takes two to three minutes on two idle cores, longer on a busy machine; later builds only recompile what changed)"
 else
     echo "== building build/$name"
 fi

@@ -8,6 +8,7 @@
 #include "exercise.hpp"
 #include "metalio/events.hpp"
 #include "metalio_test.hpp"
+#include "waitable_registry.hpp"
 
 using namespace std::chrono_literals;
 using metalio::Errc;
@@ -21,11 +22,9 @@ static_assert(metalio::Source<Pipe>, "Pipe must keep the three member functions 
 
 namespace {
 
-Registry make_registry() {
-    auto selector = metalio::sys::Selector::create();
-    REQUIRE(selector.has_value());
-    return Registry(std::move(*selector));
-}
+using metalio::test::WaitableRegistry;
+
+WaitableRegistry make_registry() { return metalio::test::make_waitable_registry(); }
 
 void open_pipe(Pipe& pipe) {
     int ends[2];
@@ -35,9 +34,9 @@ void open_pipe(Pipe& pipe) {
 }
 
 // The tokens of the events one short poll returns.
-std::vector<Token> poll_tokens(const Registry& registry, std::chrono::milliseconds timeout) {
+std::vector<Token> poll_tokens(const WaitableRegistry& registry, std::chrono::milliseconds timeout) {
     Events events = Events::with_capacity(8);
-    const auto polled = registry.selector().select(events, timeout);
+    const auto polled = registry.selector.select(events, timeout);
     REQUIRE_MESSAGE(polled.has_value(), "polling failed: ", metalio::test::why(polled));
     std::vector<Token> tokens;
     for (const metalio::Event event : events) tokens.push_back(event.token());
@@ -48,7 +47,7 @@ std::vector<Token> poll_tokens(const Registry& registry, std::chrono::millisecon
 
 TEST_CASE("a registered Pipe is reported readable, with its token, once data is written") {
     const metalio::test::FdLeakCheck no_leak;
-    const Registry registry = make_registry();
+    const WaitableRegistry registry = make_registry();
     Pipe pipe;
     open_pipe(pipe);
     const auto registered = registry.register_(pipe, Token{5}, Interest::READABLE);
@@ -62,7 +61,7 @@ TEST_CASE("a registered Pipe is reported readable, with its token, once data is 
 
 TEST_CASE("reregister replaces the token; after deregister there are no more events") {
     const metalio::test::FdLeakCheck no_leak;
-    const Registry registry = make_registry();
+    const WaitableRegistry registry = make_registry();
     Pipe pipe;
     open_pipe(pipe);
     REQUIRE_MESSAGE(registry.register_(pipe, Token{1}, Interest::READABLE), "register_ failed");
@@ -81,7 +80,7 @@ TEST_CASE("reregister replaces the token; after deregister there are no more eve
 
 TEST_CASE("registering the same Pipe twice is refused as already_registered") {
     const metalio::test::FdLeakCheck no_leak;
-    const Registry registry = make_registry();
+    const WaitableRegistry registry = make_registry();
     Pipe pipe;
     open_pipe(pipe);
     REQUIRE_MESSAGE(registry.register_(pipe, Token{1}, Interest::READABLE), "the first register_ failed");
@@ -93,8 +92,8 @@ TEST_CASE("registering the same Pipe twice is refused as already_registered") {
 
 TEST_CASE("a Pipe registered with one registry is refused by another, which says registered_elsewhere") {
     const metalio::test::FdLeakCheck no_leak;
-    const Registry first = make_registry();
-    const Registry second = make_registry();
+    const WaitableRegistry first = make_registry();
+    const WaitableRegistry second = make_registry();
     Pipe pipe;
     open_pipe(pipe);
     REQUIRE_MESSAGE(first.register_(pipe, Token{1}, Interest::READABLE), "register_ with the first registry failed");
@@ -113,7 +112,7 @@ TEST_CASE("a Pipe registered with one registry is refused by another, which says
 
 TEST_CASE("reregister or deregister of a Pipe that was never registered is refused as not_registered") {
     const metalio::test::FdLeakCheck no_leak;
-    const Registry registry = make_registry();
+    const WaitableRegistry registry = make_registry();
     Pipe pipe;
     open_pipe(pipe);
     const auto reregistered = registry.reregister(pipe, Token{1}, Interest::READABLE);
@@ -128,7 +127,7 @@ TEST_CASE("reregister or deregister of a Pipe that was never registered is refus
 
 TEST_CASE("when the selector refuses, register_ returns its error and the Pipe can be registered later") {
     const metalio::test::FdLeakCheck no_leak;
-    const Registry registry = make_registry();
+    const WaitableRegistry registry = make_registry();
     Pipe pipe;
     open_pipe(pipe);
     metalio::sys::fault::reset();

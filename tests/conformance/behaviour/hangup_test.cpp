@@ -39,6 +39,13 @@ std::optional<Event> wait_for_hangup(Poll& poll, Token token) {
     }
 }
 
+/// The first event of @p token, which must be writable (@p what: the source, for the message).
+void require_writable_first(Poll& poll, Token token, const char* what) {
+    const auto writable = wait_for(poll, token);
+    REQUIRE_MESSAGE(writable.has_value(), what, " did not become writable");
+    REQUIRE_MESSAGE(writable->is_writable(), "the first event of ", what, " was not writable: ", *writable);
+}
+
 /// After the hang-up was reported once, nothing more comes (an edge, not a level).
 void check_reported_once(Poll& poll, Token token, const char* what) {
     const auto again = poll_once(poll, kQuietWait);
@@ -52,9 +59,7 @@ BEHAVIOUR("a stream registered WRITABLE reports the peer's reset after its writa
     Poll poll = make_poll();
     Pair pair = connected_pair();
     REQUIRE(poll.registry().register_(pair.client, Token{1}, Interest::WRITABLE));
-    const auto writable = wait_for(poll, Token{1});
-    REQUIRE_MESSAGE(writable.has_value(), "a fresh connection did not become writable");
-    REQUIRE_MESSAGE(writable->is_writable(), "the first event was not writable: ", *writable);
+    require_writable_first(poll, Token{1}, "a fresh connection");
 
     reset_connection(std::move(pair.server));
     const auto hangup = wait_for_hangup(poll, Token{1});
@@ -73,9 +78,7 @@ BEHAVIOUR("a pipe's write end registered WRITABLE reports that its reader closed
     OwnedFd reader(ends[0]);
     const OwnedFd writer(ends[1]);
     REQUIRE(poll.registry().register_(SourceFd{writer.get()}, Token{2}, Interest::WRITABLE));
-    const auto writable = wait_for(poll, Token{2});
-    REQUIRE_MESSAGE(writable.has_value(), "an empty pipe's write end did not become writable");
-    REQUIRE_MESSAGE(writable->is_writable(), "the first event was not writable: ", *writable);
+    require_writable_first(poll, Token{2}, "an empty pipe's write end");
 
     reader = OwnedFd(-1);  // close the read end
     const auto hangup = wait_for_hangup(poll, Token{2});

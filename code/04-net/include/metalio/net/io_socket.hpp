@@ -43,6 +43,14 @@ public:
 protected:
     /// Takes ownership of @p fd.
     explicit IoSocket(sys::OwnedFd fd) noexcept : inner_(std::move(fd)) {}
+    // Moved and destroyed only as part of a TcpListener or TcpStream: no
+    // slicing a stream into a bare IoSocket, no delete through a base pointer.
+    /// Moves the socket (for the derived types' moves).
+    IoSocket(IoSocket&&) noexcept = default;
+    /// Moves the socket (for the derived types' moves).
+    IoSocket& operator=(IoSocket&&) noexcept = default;
+    /// Closes the socket (deregistering it first in a poll(2) build).
+    ~IoSocket() = default;
 
     /// The socket and its registration; the derived types do their I/O
     /// through inner_.do_io().

@@ -58,8 +58,11 @@ copybutton_prompt_is_regexp = True
 # "metalio::sys::" prefix in a signature would be an "unresolved reference".
 # Ignore exactly the namespace names; every class, function and type of
 # metalio must still resolve.
-_namespaces = r"(metalio(::(io|sys|fault|unix|net|epoll|poll|selector))*|io|sys|fault|unix|net|epoll|poll|selector)"
+_namespaces = r"(metalio(::(io|sys|fault|unix|net|epoll|poll|kqueue|selector))*|io|sys|fault|unix|net|epoll|poll|kqueue|selector)"
 nitpick_ignore_regex = [(r"cpp:identifier", _namespaces)]
+# The kqueue selector's records are the system's C structs (struct kevent,
+# struct timespec), which no page of this site declares.
+nitpick_ignore_regex += [(r"cpp:identifier", r"(::)?(kevent|timespec)")]
 
 # Two spellings that Breathe copies from declarations but Sphinx cannot
 # resolve: the private bit constants in Interest's constant initializers

@@ -12,6 +12,7 @@
 #include "metalio/posix/source_fd.hpp"
 #include "metalio/sys/fault.hpp"
 #include "metalio_test.hpp"
+#include "selector_facts.hpp"
 #include "waitable_registry.hpp"
 
 using namespace std::chrono_literals;
@@ -161,7 +162,7 @@ TEST_CASE("IoSource: a failed register leaves it unregistered, so a later regist
     Pair pair = make_socketpair();
     const IoSource source(std::move(pair.a));
     metalio::sys::fault::reset();
-    metalio::sys::fault::fail_next(METALIO_SELECTOR_POLL ? "fcntl" : "epoll_ctl", ENOMEM);
+    metalio::sys::fault::fail_next(metalio::test::kRegisterSyscall, ENOMEM);
     const auto failed = registry.register_(source, Token{1}, Interest::READABLE);
     metalio::sys::fault::reset();
     REQUIRE_FALSE(failed.has_value());

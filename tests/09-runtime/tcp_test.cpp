@@ -31,6 +31,40 @@ Task<std::string> read_exactly(TcpStream* stream, std::size_t size) {
     co_return data;
 }
 
+Task<std::vector<std::string>> last_bytes_then_close() {
+    std::vector<std::string> notes;
+    auto pair = co_await rt_test::connected_pair();
+    char buffer[64];
+    // Park the server's read first, so that the bytes and the FIN arrive
+    // in ONE event. The read of "x" is short and clears readiness; the
+    // closed half must keep the next read from parking for an edge that
+    // already came.
+    REQUIRE(metalio::rt::spawn([](TcpStream* client) -> Task<void> {
+        // Two turns: the server's read parks, the reactor polls once.
+        co_await metalio::rt::YieldNow{};
+        co_await metalio::rt::YieldNow{};
+        (void)co_await client->write_all("x");
+        (void)client->shutdown(metalio::net::Shutdown::Write);
+    }(&pair.client)));
+    for (int i = 0; i < 2; ++i) {
+        auto read = co_await metalio::rt::timeout(5s, pair.server.read(std::as_writable_bytes(std::span(buffer))));
+        if (!read) {
+            notes.push_back("still waiting after 5 s");
+        } else if (!*read) {
+            notes.push_back((*read).error().message());
+        } else {
+            notes.push_back(**read == 0 ? "end-of-file" : std::string(buffer, **read));
+        }
+    }
+    co_return notes;
+}
+
+TEST_CASE("the last bytes and the close in one event: the read after the short read sees end-of-file") {
+    const metalio::test::FdLeakCheck no_leak;
+    Runtime runtime = rt_test::make_runtime();
+    CHECK(rt_test::run(runtime, last_bytes_then_close()) == std::vector<std::string>{"x", "end-of-file"});
+}
+
 Task<std::string> ping_pong() {
     auto pair = co_await rt_test::connected_pair();
     auto sent = co_await pair.client.write_all("ping");

@@ -28,6 +28,10 @@ enum class Direction {
 /// bits and moves exactly the tasks of the matching direction to the run
 /// queue. Events are dispatched between task runs, never during one, so a
 /// clear() cannot swallow an event that arrived after the operation.
+///
+/// A closed half (or an error) is for ever: clear() does not forget it.
+/// Otherwise a read that returned the last bytes before end-of-file, short
+/// and so clearing readiness, would park for an edge that already came.
 /// Introduced in chapter 09 (runtime).
 class ScheduledIo {
 public:
@@ -39,9 +43,10 @@ public:
     /// True unless the last operation in @p direction returned WouldBlock
     /// (or a short read) and no event came since.
     [[nodiscard]] bool is_ready(Direction direction) const noexcept {
-        return direction == Direction::Read ? readable_ : writable_;
+        return direction == Direction::Read ? readable_ || read_closed_ : writable_ || write_closed_;
     }
-    /// Forgets the readiness of @p direction: the next ready() parks.
+    /// Forgets the readiness of @p direction (not a closed half): the next
+    /// ready() parks.
     void clear(Direction direction) noexcept { (direction == Direction::Read ? readable_ : writable_) = false; }
     /// The reactor that delivers this source's events.
     [[nodiscard]] Reactor& reactor() const noexcept { return *reactor_; }
@@ -74,6 +79,8 @@ public:
     /// and queues on @p executor exactly the tasks waiting on each direction
     /// that fired.
     void set_readiness(const Event& event, Executor& executor) noexcept {
+        if (event.is_read_closed() || event.is_error()) read_closed_ = true;
+        if (event.is_write_closed() || event.is_error()) write_closed_ = true;
         if (event.is_readable() || event.is_read_closed() || event.is_error()) {
             readable_ = true;
             while (Waiter* waiter = readers_.pop_front()) executor.schedule(*waiter);
@@ -90,6 +97,8 @@ private:
     Reactor* reactor_;
     bool readable_ = true;
     bool writable_ = true;
+    bool read_closed_ = false;   // sticky: end-of-file or error seen
+    bool write_closed_ = false;  // sticky: the peer is gone, or error seen
     WaitList readers_;
     WaitList writers_;
 };

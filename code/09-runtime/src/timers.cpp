@@ -18,14 +18,14 @@ Timers::~Timers() {
     for (auto& [deadline, entry] : queue_) entry->timers_ = nullptr;
 }
 
-void Timers::insert(Entry& entry, Clock::time_point deadline) {
+void Timers::insert(Entry& entry, TimePoint deadline) {
     entry.cancel();
     // multimap inserts after equal keys: same deadline, first come first fired.
     entry.position_ = queue_.emplace(deadline, &entry);
     entry.timers_ = this;
 }
 
-std::optional<std::chrono::nanoseconds> Timers::next_timeout(Clock::time_point now) const noexcept {
+std::optional<std::chrono::nanoseconds> Timers::next_timeout(TimePoint now) const noexcept {
     if (queue_.empty()) return std::nullopt;
     const auto first = queue_.begin()->first;
     if (first <= now) return std::chrono::nanoseconds{0};
@@ -35,7 +35,7 @@ std::optional<std::chrono::nanoseconds> Timers::next_timeout(Clock::time_point n
 }
 
 // [fire]
-std::size_t Timers::fire(Clock::time_point now, Executor& executor) noexcept {
+std::size_t Timers::fire(TimePoint now, Executor& executor) noexcept {
     std::size_t fired = 0;
     while (!queue_.empty() && queue_.begin()->first <= now) {
         Entry* entry = queue_.begin()->second;
@@ -56,7 +56,7 @@ void Sleep::await_suspend(std::coroutine_handle<> caller) {
     context->timers.insert(entry_, deadline_);
 }
 
-Task<void> sleep_until(Clock::time_point deadline) { co_await Sleep(deadline); }
+Task<void> sleep_until(TimePoint deadline) { co_await Sleep(deadline); }
 
 Task<void> sleep_for(std::chrono::nanoseconds duration) {
     // Computed when the task starts, not when it is made: a sleep_for

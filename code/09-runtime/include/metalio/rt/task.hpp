@@ -60,6 +60,7 @@ public:
 };
 
 /// The promise of a Task<T>: keeps the value until the awaiter takes it.
+/// (Promise<void> has return_void() instead, and nothing to take.)
 /// Introduced in chapter 09 (runtime).
 template <class T>
 class Promise : public PromiseBase {
@@ -75,7 +76,9 @@ private:
     std::optional<T> value_;
 };
 
-/// The promise of a Task<void>.
+/// @cond
+// The promise of a Task<void>: return_void() instead of return_value(),
+// nothing to take. (Hidden from the API pages, which show Promise<T>.)
 template <>
 class Promise<void> : public PromiseBase {
 public:
@@ -86,6 +89,7 @@ public:
     /// Nothing to take.
     void take() const noexcept {}
 };
+/// @endcond
 
 // [task]
 /// A coroutine returning @p T, started lazily, owning its frame: the C++
@@ -149,8 +153,11 @@ public:
         /// The task's `co_return` value.
         T await_resume() const { return frame.promise().take(); }
     };
-    /// `co_await std::move(task)` or `co_await make_task()`.
+    /// @cond
+    // `co_await std::move(task)` or `co_await make_task()` (hidden from the
+    // API pages: Sphinx cannot parse the name of this operator).
     Awaiter operator co_await() && noexcept { return Awaiter{frame_}; }
+    /// @endcond
 
     /// The frame, still owned by this Task (for the executor and combinators).
     [[nodiscard]] std::coroutine_handle<Promise<T>> frame() const noexcept { return frame_; }

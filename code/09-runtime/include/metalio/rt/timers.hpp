@@ -16,6 +16,8 @@ namespace metalio::rt {
 /// The clock of every deadline: monotonic, so changing the wall clock
 /// neither fires nor delays a timer.
 using Clock = std::chrono::steady_clock;
+/// A deadline: a point on Clock.
+using TimePoint = std::chrono::steady_clock::time_point;
 
 // [timers]
 /// The time driver: pending deadlines in order, each with the task to wake.
@@ -47,7 +49,7 @@ public:
     private:
         friend class Timers;
         Timers* timers_ = nullptr;  // set while queued
-        std::multimap<Clock::time_point, Entry*>::iterator position_;
+        std::multimap<TimePoint, Entry*>::iterator position_;
     };
 
     /// No deadlines.
@@ -58,18 +60,18 @@ public:
     ~Timers();
 
     /// Queues @p entry to wake its waiter at @p deadline.
-    void insert(Entry& entry, Clock::time_point deadline);
+    void insert(Entry& entry, TimePoint deadline);
     /// How long the reactor may sleep from @p now: nullopt with no
     /// deadline, zero if one has passed.
-    [[nodiscard]] std::optional<std::chrono::nanoseconds> next_timeout(Clock::time_point now) const noexcept;
+    [[nodiscard]] std::optional<std::chrono::nanoseconds> next_timeout(TimePoint now) const noexcept;
     /// Queues on @p executor the waiter of every deadline up to @p now, in
     /// deadline order. Returns how many fired.
-    std::size_t fire(Clock::time_point now, Executor& executor) noexcept;
+    std::size_t fire(TimePoint now, Executor& executor) noexcept;
     /// How many deadlines are pending.
     [[nodiscard]] std::size_t size() const noexcept { return queue_.size(); }
 
 private:
-    std::multimap<Clock::time_point, Entry*> queue_;
+    std::multimap<TimePoint, Entry*> queue_;
 };
 // [timers]
 
@@ -81,7 +83,7 @@ private:
 class Sleep {
 public:
     /// Waits until @p deadline.
-    explicit Sleep(Clock::time_point deadline) noexcept : deadline_(deadline) {}
+    explicit Sleep(TimePoint deadline) noexcept : deadline_(deadline) {}
     /// Ready if the deadline has passed.
     [[nodiscard]] bool await_ready() const noexcept { return deadline_ <= Clock::now(); }
     /// Queues the caller on the running runtime's timers.
@@ -90,13 +92,13 @@ public:
     void await_resume() const noexcept {}
 
 private:
-    Clock::time_point deadline_;
+    TimePoint deadline_;
     Timers::Entry entry_;
 };
 // [sleep]
 
 /// Suspends the calling task until @p deadline (tokio's `time::sleep_until`).
-Task<void> sleep_until(Clock::time_point deadline);
+Task<void> sleep_until(TimePoint deadline);
 /// Suspends the calling task for @p duration (tokio's `time::sleep`).
 Task<void> sleep_for(std::chrono::nanoseconds duration);
 

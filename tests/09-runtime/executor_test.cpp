@@ -156,11 +156,18 @@ Task<int> after_yield() {
     co_return 7;
 }
 
-TEST_CASE("a moved runtime keeps running its tasks") {
+TEST_CASE("a moved runtime keeps running its tasks; the moved-from one refuses with errors") {
     const metalio::test::FdLeakCheck no_leak;
     Runtime first = rt_test::make_runtime();
     Runtime second = std::move(first);
     CHECK(rt_test::run(second, after_yield()) == 7);
+    const auto refused = first.block_on(after_yield());  // NOLINT(bugprone-use-after-move): on purpose
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error() == metalio::rt::Errc::no_runtime);
+    first.spawn(nothing());  // dropped, not run, not leaked
+    const auto spawned = first.handle().spawn(nothing());
+    REQUIRE_FALSE(spawned.has_value());
+    CHECK(spawned.error() == metalio::rt::Errc::runtime_closed);
 }
 
 }  // namespace

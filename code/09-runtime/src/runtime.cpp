@@ -68,12 +68,22 @@ Runtime::Runtime(Runtime&& other) noexcept = default;
 Runtime& Runtime::operator=(Runtime&& other) noexcept = default;
 Runtime::~Runtime() = default;
 
-void Runtime::spawn(Task<void> task) { core_->executor.spawn(std::move(task)); }
+void Runtime::spawn(Task<void> task) {
+    if (core_) core_->executor.spawn(std::move(task));  // a moved-from runtime drops the task
+}
 
-Handle Runtime::handle() const { return Handle(core_->inject); }
+Handle Runtime::handle() const {
+    // A moved-from runtime hands out a Handle that is already closed.
+    if (!core_) {
+        auto closed = std::make_shared<Inject>(std::nullopt);
+        return Handle(std::move(closed));
+    }
+    return Handle(core_->inject);
+}
 
 // [block-on]
 io::Result<void> Runtime::run_until(PromiseBase& root, std::coroutine_handle<> frame) {
+    if (!core_) return std::unexpected(make_error_code(Errc::no_runtime));  // moved from
     if (Context::current() != nullptr) return std::unexpected(make_error_code(Errc::nested_block_on));
     const Context::Enter enter(core_->context);
     Executor& executor = core_->executor;

@@ -19,8 +19,9 @@ namespace metalio::rt {
 /// Introduced in chapter 09 (runtime).
 class Inject {
 public:
-    /// A queue that wakes the runtime through @p waker.
-    explicit Inject(Waker waker) : waker_(std::move(waker)) {}
+    /// A queue that wakes the runtime through @p waker; without one, a
+    /// queue that is closed from the start.
+    explicit Inject(std::optional<Waker> waker) : waker_(std::move(waker)) {}
 
     /// Queues @p task and wakes the runtime. Errc::runtime_closed (and the
     /// task is destroyed, never run) once the runtime is gone.

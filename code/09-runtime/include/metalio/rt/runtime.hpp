@@ -21,7 +21,9 @@ namespace metalio::rt {
 /// is queued), then fires the timers that are due. Tasks spawned and
 /// still parked when block_on returns stay; they run in the next
 /// block_on, or are destroyed with the Runtime (their fds closed, no frame
-/// leaked). Movable; not thread-safe except through handle().
+/// leaked). Movable; a moved-from Runtime refuses block_on
+/// (Errc::no_runtime) and drops what is spawned on it. Not thread-safe
+/// except through handle().
 /// Introduced in chapter 09 (runtime).
 class Runtime {
 public:

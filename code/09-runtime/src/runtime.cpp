@@ -93,14 +93,21 @@ io::Result<void> Runtime::run_until(PromiseBase& root, std::coroutine_handle<> f
         executor.run_once();
         if (frame.done()) break;
         // Block only when nothing is runnable, and never past a deadline.
-        const auto timeout =
-            executor.has_ready() ? std::chrono::nanoseconds{0} : core_->timers.next_timeout(Clock::now());
+        // (The clock is read only when there are timers: a server without
+        // them pays nothing for the time driver.)
+        Timers& timers = core_->timers;
+        std::optional<std::chrono::nanoseconds> timeout;
+        if (executor.has_ready()) {
+            timeout = std::chrono::nanoseconds{0};
+        } else if (timers.size() != 0) {
+            timeout = timers.next_timeout(Clock::now());
+        }
         const auto woken = core_->reactor.turn(timeout, executor);
         if (!woken) return std::unexpected(woken.error());
         if (*woken) {
             for (auto& task : core_->inject->take()) executor.spawn(std::move(task));
         }
-        core_->timers.fire(Clock::now(), executor);
+        if (timers.size() != 0) timers.fire(Clock::now(), executor);
     }
     return {};
 }

@@ -48,14 +48,20 @@ Task<io::Result<std::size_t>> TcpStream::write(std::span<const std::byte> data) 
 
 // [write-all]
 Task<io::Result<void>> TcpStream::write_all(std::span<const std::byte> data) {
-    while (!data.empty()) {
-        auto written = co_await write(data);
-        if (!written) co_return std::unexpected(written.error());
-        // A socket that takes nothing of a non-empty buffer would loop forever.
-        if (*written == 0) co_return std::unexpected(std::make_error_code(std::errc::io_error));
-        data = data.subspan(*written);  // a short write: the rest on the next turn
-    }
-    co_return io::Result<void>{};
+    // One retry loop for the whole buffer: the operation keeps what is left
+    // in its own copy of `data` and reports WouldBlock while bytes remain,
+    // so async_io parks until the socket is writable again and calls it
+    // once more. A short write is progress, not an error.
+    return registration_.async_io(Direction::Write, [this, data]() mutable -> io::Result<void> {
+        while (!data.empty()) {
+            auto written = inner_.write(data);
+            if (!written) return std::unexpected(written.error());
+            // A socket that takes nothing of a non-empty buffer would loop forever.
+            if (*written == 0) return std::unexpected(std::make_error_code(std::errc::io_error));
+            data = data.subspan(*written);
+        }
+        return {};
+    });
 }
 // [write-all]
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <utility>
 
+#include "metalio/rt/frame_pool.hpp"
 #include "metalio/rt/wait_list.hpp"
 
 namespace metalio::rt {
@@ -40,6 +41,11 @@ public:
     };
     /// See FinalAwaiter.
     FinalAwaiter final_suspend() const noexcept { return {}; }
+
+    /// Frames come from the FramePool (the compiler calls these two).
+    static void* operator new(std::size_t size) { return FramePool::allocate(size); }
+    /// Gives a frame back to the FramePool.
+    static void operator delete(void* frame, std::size_t size) noexcept { FramePool::deallocate(frame, size); }
 
     /// metalio reports I/O errors as values; an exception escaping a task
     /// is a bug, and ends the program (tokio would catch a panic here).

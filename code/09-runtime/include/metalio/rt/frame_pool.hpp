@@ -13,7 +13,7 @@ namespace metalio::rt {
 /// over. The pool keeps freed frames of up to 1 KiB on a per-thread free
 /// list per 64-byte size class and hands them out again: a few
 /// instructions instead of a trip through malloc and free. Bigger frames
-/// go to `::operator new`.
+/// go to the global allocator.
 ///
 /// Per thread, so no locking: a frame made on one thread (Handle::spawn)
 /// and freed on the runtime's thread simply joins the runtime thread's

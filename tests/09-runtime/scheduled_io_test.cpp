@@ -29,6 +29,18 @@ metalio::Event make_event(bool readable) {
 #endif
 }
 
+// A reactor (for ScheduledIo to point at), an executor and one source's
+// readiness record, driven by hand: no socket, no poll.
+struct Bench {
+    metalio::rt::Reactor reactor{[] {
+        auto poll = metalio::Poll::create();
+        REQUIRE(poll);
+        return std::move(*poll);
+    }()};
+    Executor executor;
+    ScheduledIo io{reactor};
+};
+
 Task<void> wait_then_count(ScheduledIo* io, Direction direction, int* woken) {
     co_await io->ready(direction);
     ++*woken;
@@ -36,11 +48,9 @@ Task<void> wait_then_count(ScheduledIo* io, Direction direction, int* woken) {
 
 TEST_CASE("a read event wakes the readers only; a write event wakes the writers") {
     const metalio::test::FdLeakCheck no_leak;
-    auto poll = metalio::Poll::create();
-    REQUIRE(poll);
-    metalio::rt::Reactor reactor(std::move(*poll));
-    Executor executor;
-    ScheduledIo io(reactor);
+    Bench bench;
+    ScheduledIo& io = bench.io;
+    Executor& executor = bench.executor;
     io.clear(Direction::Read);
     io.clear(Direction::Write);
     CHECK_FALSE(io.is_ready(Direction::Read));
@@ -67,11 +77,9 @@ TEST_CASE("a read event wakes the readers only; a write event wakes the writers"
 
 TEST_CASE("a ready direction does not park; clear() makes the next wait park") {
     const metalio::test::FdLeakCheck no_leak;
-    auto poll = metalio::Poll::create();
-    REQUIRE(poll);
-    metalio::rt::Reactor reactor(std::move(*poll));
-    Executor executor;
-    ScheduledIo io(reactor);
+    Bench bench;
+    ScheduledIo& io = bench.io;
+    Executor& executor = bench.executor;
     int woken = 0;
     executor.spawn(wait_then_count(&io, Direction::Read, &woken));
     executor.run_once();

@@ -17,8 +17,8 @@ using metalio::rt::YieldNow;
 
 namespace {
 
-Task<void> sleep_then_note(std::vector<int>* trace, int number, std::chrono::milliseconds delay) {
-    co_await metalio::rt::sleep_for(delay);
+Task<void> sleep_then_note(std::vector<int>* trace, int number, metalio::rt::TimePoint deadline) {
+    co_await metalio::rt::sleep_until(deadline);
     trace->push_back(number);
 }
 
@@ -30,10 +30,13 @@ TEST_CASE("timers fire in deadline order, not in the order they were set") {
     const metalio::test::FdLeakCheck no_leak;
     Runtime runtime = rt_test::make_runtime();
     std::vector<int> trace;
-    runtime.spawn(sleep_then_note(&trace, 3, 60ms));
-    runtime.spawn(sleep_then_note(&trace, 1, 20ms));
-    runtime.spawn(sleep_then_note(&trace, 2, 40ms));
-    runtime.spawn(sleep_then_note(&trace, 0, 0ms));
+    // Deadlines from one reading of the clock: the order cannot depend on
+    // how fast the tasks start on a loaded machine.
+    const auto start = Clock::now();
+    runtime.spawn(sleep_then_note(&trace, 3, start + 60ms));
+    runtime.spawn(sleep_then_note(&trace, 1, start + 20ms));
+    runtime.spawn(sleep_then_note(&trace, 2, start + 40ms));
+    runtime.spawn(sleep_then_note(&trace, 0, start));
     rt_test::run(runtime, wait_until_size(&trace, 4));
     CHECK(trace == std::vector<int>{0, 1, 2, 3});
 }

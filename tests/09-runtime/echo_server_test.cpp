@@ -90,14 +90,15 @@ private:
     std::string buffered_;
 };
 
-// Starts the server on a free port; returns the port it printed.
+// Reads the server's four lines of instructions; returns the port of the
+// nc command among them.
 std::string start(Child& server) {
     std::string port;
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < 4; ++i) {
         const std::string line = server.next_line();
-        if (line.rfind(" $ nc ", 0) == 0) port = line.substr(line.rfind(' ') + 1);
+        if (line.rfind(" $ nc -N ", 0) == 0) port = line.substr(line.rfind(' ') + 1);
     }
-    REQUIRE_MESSAGE(!port.empty(), "the server did not print the nc command with its port");
+    REQUIRE_MESSAGE(!port.empty(), "the server did not print the nc -N command with its port");
     return port;
 }
 

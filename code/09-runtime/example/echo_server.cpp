@@ -4,7 +4,7 @@
 // coroutine per client instead of tokens, maps and events.
 //
 // Run it with `make run CH=09` (or pass another address: ARGS=127.0.0.1:0),
-// then in a second terminal: nc 127.0.0.1 13265
+// then in a second terminal: nc -N 127.0.0.1 13265 (end with Ctrl-D)
 #include <cstdio>
 #include <string>
 
@@ -68,8 +68,10 @@ Task<int> run(SocketAddr addr) {
     host.erase(host.rfind(':'));
     if (host.front() == '[') host = host.substr(1, host.size() - 2);
     std::printf("You can connect to the server using `nc`:\n");
-    std::printf(" $ nc %s %u\n", host.c_str(), static_cast<unsigned>(bound->port()));
-    std::printf("You'll see our welcome message and anything you type will be printed here.\n");
+    // -N: Debian's nc shuts down its write half at Ctrl-D (see chapter 06).
+    std::printf(" $ nc -N %s %u\n", host.c_str(), static_cast<unsigned>(bound->port()));
+    std::printf("You'll see our welcome message and anything you type will be printed here;\n");
+    std::printf("Ctrl-D in nc closes the connection.\n");
     for (;;) {
         auto accepted = co_await server->accept();
         if (!accepted) co_return fail("accept", accepted.error());

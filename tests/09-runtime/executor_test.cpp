@@ -156,7 +156,7 @@ Task<int> after_yield() {
     co_return 7;
 }
 
-TEST_CASE("a moved runtime keeps running its tasks; the moved-from one refuses with errors") {
+TEST_CASE("a moved runtime keeps running its tasks, and the moved-from one refuses with errors") {
     const metalio::test::FdLeakCheck no_leak;
     Runtime first = rt_test::make_runtime();
     Runtime second = std::move(first);

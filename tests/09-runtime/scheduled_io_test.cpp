@@ -46,7 +46,7 @@ Task<void> wait_then_count(ScheduledIo* io, Direction direction, int* woken) {
     ++*woken;
 }
 
-TEST_CASE("a read event wakes the readers only; a write event wakes the writers") {
+TEST_CASE("a read event wakes the readers only, a write event only the writers") {
     const metalio::test::FdLeakCheck no_leak;
     Bench bench;
     ScheduledIo& io = bench.io;
@@ -75,7 +75,7 @@ TEST_CASE("a read event wakes the readers only; a write event wakes the writers"
     CHECK(executor.task_count() == 0);
 }
 
-TEST_CASE("a ready direction does not park; clear() makes the next wait park") {
+TEST_CASE("a ready direction does not park, and after clear() the next wait parks") {
     const metalio::test::FdLeakCheck no_leak;
     Bench bench;
     ScheduledIo& io = bench.io;

@@ -146,7 +146,7 @@ TEST_CASE("after deregister, new data produces no event") {
     CHECK(ready[0].token() == Token{3});
 }
 
-TEST_CASE("the capacity bounds one poll; the rest come with the next") {
+TEST_CASE("the capacity bounds one poll, and the rest come with the next") {
     const metalio::test::FdLeakCheck no_leak;
     const Selector selector = make_selector();
     std::vector<Pipe> pipes;

@@ -104,7 +104,7 @@ TEST_CASE("a user-defined Source is called once per operation, with the exact ar
     CHECK(failed.error() == std::errc::permission_denied);
 }
 
-TEST_CASE("SourceFd registers a raw fd; events carry its token") {
+TEST_CASE("SourceFd registers a raw fd, and events carry its token") {
     const metalio::test::FdLeakCheck no_leak;
     const WaitableRegistry registry = make_registry();
     Pair pair = make_socketpair();

@@ -8,6 +8,7 @@
 #   make progress         every exercise, done or not
 #   make docs             Doxygen + Sphinx (-W -n) into build/site
 #   make fuzz             libFuzzer with clang-19 on both selectors (FUZZ_SECONDS=60, SELECTOR=epoll|poll|both)
+#   make bench            metalio against raw epoll, mio, libuv, libevent, Asio (~10 min; the Performance page)
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PORT ?= 8000
@@ -21,10 +22,10 @@ TOOLS := tests/tools
 PACKAGES := g++ cmake make doctest-dev doxygen graphviz python3-sphinx python3-breathe furo \
             python3-sphinx-copybutton python3-sphinx-inline-tabs valgrind
 
-.PHONY: help deps build test docs serve run exercise hint progress clean fuzz
+.PHONY: help deps build test docs serve run exercise hint progress clean fuzz bench
 
 help:
-	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@$(TOOLS)/deps.sh $(PACKAGES)
@@ -58,6 +59,9 @@ progress: deps
 
 fuzz:
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) SELECTOR=$(SELECTOR) JOBS=$(JOBS) $(TOOLS)/fuzz.sh
+
+bench: deps
+	@JOBS=$(JOBS) bench/run.sh full
 
 clean:
 	rm -rf build

@@ -7,7 +7,10 @@
 #   5. the behaviour suite once under valgrind memcheck (zero errors, zero leaks)
 #   6. the installed library: cmake --install, then a project using
 #      find_package(metalio) builds the echo server, which must greet a client
-#   7. the site: Doxygen and Sphinx, warnings are errors
+#   7. the benchmark harness once in smoke mode (bench/run.sh smoke: builds
+#      the servers, runs every measurement with tiny counts, ~2 min), so
+#      `make bench` cannot rot; its figures are not kept for the site
+#   8. the site: Doxygen and Sphinx, warnings are errors
 # Ends with one line "N passed, N failed" over all the steps.
 set -uo pipefail
 export JOBS=${JOBS:-2}
@@ -60,6 +63,7 @@ step "epoll under TSan" suite tsan-epoll -DMETALIO_SANITIZE=thread -DMETALIO_BUI
 step "poll(2) under TSan" suite tsan-poll -DMETALIO_SANITIZE=thread -DMETALIO_BUILD_EXERCISES=OFF
 step "behaviour suite under valgrind memcheck" valgrind_suite
 step "installed library + find_package consumer" tests/install/check.sh
+step "benchmark harness (smoke mode)" bench/run.sh smoke
 # The report is written before the site is built, so the site shows this run.
 step "site (Doxygen + Sphinx -W -n)" tests/tools/docs.sh
 

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Runs every measurement of `make bench` and writes the results.
+
+    main.py --mode full|smoke --build-epoll DIR --build-poll DIR --mio BIN --out DIR
+
+full:  the figures of the Performance page (build/bench/, about 10 minutes);
+smoke: the same code paths with tiny counts, so `make test` notices when the
+       harness breaks (its figures mean nothing and go elsewhere).
+Every figure is also stored as a ratio to the baseline server measured in
+the same run (the machines are shared: absolute numbers drift, ratios less).
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import allocations  # noqa: E402
+import callgrind  # noqa: E402
+import cputime  # noqa: E402
+import micro  # noqa: E402
+import servers as server_list  # noqa: E402
+import syscalls  # noqa: E402
+import throughput  # noqa: E402
+
+SETTINGS = {
+    #        callgrind counts  other counts   cpu repeats  wrk s, conns, runs  micro min_time, repetitions
+    "full": dict(cg=(2000, 10000), n=(5000, 25000), cpu=3, wrk=(3, 50, 3), micro=(0.2, 3)),
+    "smoke": dict(cg=(20, 60), n=(50, 150), cpu=1, wrk=(1, 10, 1), micro=(0.01, 1)),
+}
+SMOKE_FULL_SERVERS = {"raw-short", "metalio-epoll", "metalio-poll"}
+
+
+def log(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mode", choices=SETTINGS, default="full")
+    parser.add_argument("--build-epoll", required=True)
+    parser.add_argument("--build-poll", required=True)
+    parser.add_argument("--mio", required=True)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    settings = SETTINGS[args.mode]
+    os.makedirs(args.out, exist_ok=True)
+    raw_dir = os.path.join(args.out, "raw")
+    os.makedirs(raw_dir, exist_ok=True)
+
+    client = os.path.join(args.build_epoll, "hello_client")
+    shim = os.path.join(args.build_epoll, "libcount_malloc.so")
+    servers = server_list.all_servers(args.build_epoll, args.build_poll, args.mio)
+    missing = [s for s in servers if not os.path.exists(s.argv[0])]
+    servers = [s for s in servers if s not in missing]
+    tool = "perf" if syscalls.perf_works() else "strace"
+    log(f"mode {args.mode}; syscalls counted with {tool}; servers: {', '.join(s.key for s in servers)}")
+
+    results = {"mode": args.mode, "syscall_tool": tool, "settings": settings, "servers": {},
+               "started": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+               "machine": {"cpus": os.cpu_count(), "kernel": platform.release()},
+               "missing": {s.key: s.label for s in missing}}
+    for server in missing:
+        log(f"{server.key}: not built ({server.argv[0]} is missing), left out")
+    for server in servers:
+        entry = {"label": server.label, "baseline": server.baseline}
+        results["servers"][server.key] = entry
+        heavy = args.mode == "full" or server.key in SMOKE_FULL_SERVERS
+        try:
+            if heavy:
+                log(f"{server.key}: callgrind")
+                entry["instructions"] = callgrind.instructions_per_request(server, client, *settings["cg"], raw_dir)
+            log(f"{server.key}: syscalls")
+            entry["syscalls"] = syscalls.syscalls_per_request(server, client, *settings["n"], raw_dir, tool)
+            log(f"{server.key}: allocations")
+            entry["allocations"] = allocations.allocations_per_request(server, client, *settings["n"], raw_dir, shim)
+            log(f"{server.key}: CPU time")
+            entry["cpu_us"] = 1e6 * cputime.cpu_seconds_per_request(server, client, *settings["n"], settings["cpu"])
+            if heavy:
+                log(f"{server.key}: wrk")
+                seconds, connections, runs = settings["wrk"]
+                entry["wrk"] = throughput.throughput(server, seconds, connections, runs)
+        except Exception as error:  # one broken peer must not hide the others
+            entry["error"] = str(error)
+            log(f"{server.key}: FAILED: {error}")
+
+    results["micro"] = {}
+    for selector, build in (("epoll", args.build_epoll), ("poll", args.build_poll)):
+        binary = os.path.join(build, "micro")
+        if not os.path.exists(binary):
+            continue
+        log(f"micro-benchmarks, {selector} build")
+        try:
+            results["micro"][selector] = micro.run_micro(binary, *settings["micro"])
+        except Exception as error:
+            results["micro"][selector] = {"error": str(error)}
+            log(f"micro-benchmarks, {selector}: FAILED: {error}")
+
+    with open(os.path.join(args.out, "results.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    import report  # matplotlib is slow to import: only now
+    report.write_all(results, args.out)
+    failed = [key for key, entry in results["servers"].items() if "error" in entry]
+    failed += [sel for sel, m in results["micro"].items() if "error" in m]
+    if failed:
+        log(f"failed: {', '.join(failed)}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -16,11 +16,11 @@ def total_instructions(out_file):
     raise RuntimeError(f"no totals in {out_file}")
 
 
-def instructions_per_request(server, client, small, large, keep_dir):
+def instructions_per_request(server, client, connections, small, large, keep_dir):
     def measure(n):
         out = os.path.join(keep_dir, f"callgrind.{server.key}.{n}.out")
         run = Run(server, n, wrapper=["valgrind", "--tool=callgrind", "--quiet", f"--callgrind-out-file={out}"])
-        run.drive(client, n)
+        run.drive(client, n, connections)
         status, _ = run.wait(timeout=300)
         if status != 0:
             raise RuntimeError(f"{server.key} under callgrind exited with {status}")

@@ -5,10 +5,10 @@ from process import Run
 from steady import per_request
 
 
-def cpu_seconds_per_request(server, client, small, large, repeats):
+def cpu_seconds_per_request(server, client, connections, small, large, repeats):
     def measure(n):
         run = Run(server, n)
-        run.drive(client, n)
+        run.drive(client, n, connections)
         status, usage = run.wait()
         if status != 0:
             raise RuntimeError(f"{server.key} exited with {status}")

@@ -59,7 +59,7 @@ def read_strace(path):
     return counts
 
 
-def syscalls_per_request(server, client, small, large, keep_dir, tool):
+def syscalls_per_request(server, client, connections, small, large, keep_dir, tool):
     def measure(n):
         out = os.path.join(keep_dir, f"{tool}.{server.key}.{n}.txt")
         if tool == "perf":
@@ -67,7 +67,7 @@ def syscalls_per_request(server, client, small, large, keep_dir, tool):
         else:
             wrapper = ["strace", "-c", "-f", "-o", out]
         run = Run(server, n, wrapper=wrapper)
-        run.drive(client, n)
+        run.drive(client, n, connections)
         status, _ = run.wait(timeout=300)
         if status != 0:
             raise RuntimeError(f"{server.key} under {tool} exited with {status}")

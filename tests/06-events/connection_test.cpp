@@ -97,3 +97,53 @@ TEST_CASE("flush returns a real error: writing to a closed peer is a broken pipe
     REQUIRE_FALSE(flushed.has_value());
     CHECK(flushed.error() == std::errc::broken_pipe);
 }
+
+TEST_CASE("read_until_short stops at a short read, and the next bytes still bring an event (both selectors)") {
+    const metalio::test::FdLeakCheck no_leak;
+    int pair[2];
+    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair) == 0);
+    echo::Connection connection(TcpStream::from_raw_fd(pair[0]));
+    const metalio::sys::OwnedFd peer(pair[1]);
+    auto poll = Poll::create();
+    REQUIRE(poll.has_value());
+    REQUIRE(poll->registry().register_(connection.stream(), Token{1}, Interest::READABLE));
+    Events events = Events::with_capacity(8);
+    std::string received;
+
+    for (const std::string part : {"first", "second", "third"}) {
+        REQUIRE(::write(peer.get(), part.data(), part.size()) == static_cast<ssize_t>(part.size()));
+        REQUIRE(poll->poll(events, 5s));
+        // Without a re-arm after the short read, the poll(2) selector would
+        // never report the second part: this poll would time out empty.
+        REQUIRE_MESSAGE(events.size() == 1, "no event for \"", part, "\" after a short read stopped the last one");
+        const metalio::Event event = *events.begin();
+        const auto closed = connection.read_until_short(received, event.is_read_closed());
+        REQUIRE_MESSAGE(closed.has_value(), metalio::test::why(closed));
+        CHECK_FALSE(*closed);
+    }
+    CHECK(received == "firstsecondthird");
+}
+
+TEST_CASE("read_until_short reads on to the end-of-file when the close came with the data") {
+    const metalio::test::FdLeakCheck no_leak;
+    int pair[2];
+    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair) == 0);
+    echo::Connection connection(TcpStream::from_raw_fd(pair[0]));
+    const metalio::sys::OwnedFd peer(pair[1]);
+    auto poll = Poll::create();
+    REQUIRE(poll.has_value());
+    REQUIRE(poll->registry().register_(connection.stream(), Token{1}, Interest::READABLE));
+
+    REQUIRE(::write(peer.get(), "last words", 10) == 10);
+    REQUIRE(::shutdown(peer.get(), SHUT_WR) == 0);
+    Events events = Events::with_capacity(8);
+    REQUIRE(poll->poll(events, 5s));
+    REQUIRE(events.size() == 1);
+    const metalio::Event event = *events.begin();
+    REQUIRE(event.is_read_closed());
+    std::string received;
+    const auto closed = connection.read_until_short(received, event.is_read_closed());
+    REQUIRE_MESSAGE(closed.has_value(), metalio::test::why(closed));
+    CHECK_MESSAGE(*closed, "stopped at the short read: the end-of-file that came with it would never be seen");
+    CHECK(received == "last words");
+}

@@ -50,7 +50,8 @@ int TcpStream::into_raw_fd() && noexcept { return std::move(inner_).into_fd().re
 
 // [read-write]
 io::Result<std::size_t> TcpStream::read(std::span<std::byte> buffer) const noexcept {
-    return to_size(inner_.do_io([&](int fd) { return METALIO_SYSCALL(read, fd, buffer.data(), buffer.size()); }));
+    return to_size(
+        inner_.do_read(buffer.size(), [&](int fd) { return METALIO_SYSCALL(read, fd, buffer.data(), buffer.size()); }));
 }
 
 io::Result<std::size_t> TcpStream::write(std::span<const std::byte> data) const noexcept {
@@ -71,7 +72,10 @@ io::Result<std::size_t> TcpStream::peek(std::span<std::byte> buffer) const noexc
 }
 
 io::Result<std::size_t> TcpStream::read_vectored(std::span<const iovec> buffers) const noexcept {
-    return to_size(inner_.do_io([&](int fd) { return METALIO_SYSCALL(readv, fd, buffers.data(), iov_count(buffers)); }));
+    std::size_t asked = 0;
+    for (const iovec& buffer : buffers.first(static_cast<std::size_t>(iov_count(buffers)))) asked += buffer.iov_len;
+    return to_size(
+        inner_.do_read(asked, [&](int fd) { return METALIO_SYSCALL(readv, fd, buffers.data(), iov_count(buffers)); }));
 }
 
 // [write-vectored]

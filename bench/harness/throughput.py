@@ -13,16 +13,18 @@ def parse_rate(text):
     return float(m.group(1))
 
 
-def throughput(server, seconds, connections, runs):
-    """min, median and max requests/s over `runs` wrk runs on one server."""
-    rates = []
+def requests_per_second(server, seconds, connections):
+    """One wrk run against a fresh server."""
     run = Run(server, 0)
     try:
-        for _ in range(runs):
-            done = subprocess.run(["taskset", "-c", CLIENT_CPU, "wrk", "-t1", f"-c{connections}", f"-d{seconds}s",
-                                   f"http://127.0.0.1:{run.port}/"],
-                                  capture_output=True, text=True, timeout=seconds + 60, check=True)
-            rates.append(parse_rate(done.stdout))
+        done = subprocess.run(["taskset", "-c", CLIENT_CPU, "wrk", "-t1", f"-c{connections}", f"-d{seconds}s",
+                               f"http://127.0.0.1:{run.port}/"],
+                              capture_output=True, text=True, timeout=seconds + 60, check=True)
+        return parse_rate(done.stdout)
     finally:
         run.stop()
+
+
+def spread(rates):
+    """min, median and max of several runs: the noise is part of the figure."""
     return {"min": min(rates), "median": statistics.median(rates), "max": max(rates)}

@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../servers/hello.h"
+#include "hello.h"
 
 static const char request[] = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
 

@@ -48,5 +48,8 @@ fi
 out=build/bench
 [[ $mode == smoke ]] && out=build/bench-smoke
 echo "== measuring ($mode), results in $out/"
-python3 bench/harness/main.py --mode "$mode" --build-epoll build/bench-epoll --build-poll build/bench-poll \
+# Debian's python3 has Debian's matplotlib (for the plots); another python3
+# first on PATH may not.
+python=$(command -v /usr/bin/python3 || command -v python3)
+"$python" bench/harness/main.py --mode "$mode" --build-epoll build/bench-epoll --build-poll build/bench-poll \
     --mio "$mio_binary" --out "$out"

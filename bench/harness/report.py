@@ -96,6 +96,7 @@ def plots(results, out):
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
+        print("report: no matplotlib for this python3: tables only, no plots")
         return []
     rows = [r for r in server_rows(results) if not r["error"]]
     written = []
@@ -116,7 +117,7 @@ def plots(results, out):
         ax.axvline(1.0, color="black", linewidth=0.8)
         for y, v in enumerate(values):
             ax.text(v, y, f" {v:.2f}", va="center", fontsize=8)
-        ax.set_xlabel(f"{title}, relative to the short-read raw epoll baseline (= 1)")
+        ax.set_xlabel(f"{title}\nrelative to the short-read raw epoll baseline (= 1)")
         ax.tick_params(axis="y", labelsize=8)
         fig.tight_layout()
         fig.savefig(os.path.join(out, name), dpi=110)

@@ -8,7 +8,7 @@
 #   6. the installed library: cmake --install, then a project using
 #      find_package(metalio) builds the echo server, which must greet a client
 #   7. the benchmark harness once in smoke mode (bench/run.sh smoke: builds
-#      the servers, runs every measurement with tiny counts, ~2 min), so
+#      the servers in Release, about 1 min of measuring with tiny counts), so
 #      `make bench` cannot rot; its figures are not kept for the site
 #   8. the site: Doxygen and Sphinx, warnings are errors
 # Ends with one line "N passed, N failed" over all the steps.

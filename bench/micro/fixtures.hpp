@@ -3,8 +3,10 @@
 #pragma once
 
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <system_error>
@@ -36,5 +38,20 @@ struct RawEpoll {
     RawEpoll(const RawEpoll&) = delete;
     RawEpoll& operator=(const RawEpoll&) = delete;
 };
+
+/// A new non-blocking eventfd (counter 0, so not readable); dies on failure.
+inline int new_eventfd() {
+    const int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (fd < 0) die("eventfd");
+    return fd;
+}
+
+/// Adds @p fd to @p ep, edge-triggered readable, with data @p token.
+inline void add_edge_triggered(const RawEpoll& ep, int fd, std::uint64_t token = 0) {
+    epoll_event event{};
+    event.events = EPOLLIN | EPOLLET;
+    event.data.u64 = token;
+    if (epoll_ctl(ep.fd, EPOLL_CTL_ADD, fd, &event) != 0) die("EPOLL_CTL_ADD");
+}
 
 }  // namespace bench

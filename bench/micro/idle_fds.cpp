@@ -52,12 +52,7 @@ void consume(int fd) {
 void raw_epoll_one_of_10000(benchmark::State& state) {
     bench::RawEpoll ep;
     const auto fds = open_fds();
-    for (std::size_t i = 0; i < fds.size(); ++i) {
-        epoll_event event{};
-        event.events = EPOLLIN | EPOLLET;
-        event.data.u64 = i;
-        if (epoll_ctl(ep.fd, EPOLL_CTL_ADD, fds[i], &event) != 0) bench::die("EPOLL_CTL_ADD");
-    }
+    for (std::size_t i = 0; i < fds.size(); ++i) bench::add_edge_triggered(ep, fds[i], i);
     epoll_event events[256];
     for (auto _ : state) {
         make_ready(fds.back());

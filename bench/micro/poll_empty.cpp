@@ -14,10 +14,8 @@ namespace {
 
 void raw_epoll_wait_zero(benchmark::State& state) {
     bench::RawEpoll ep;
-    const int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    epoll_event event{};
-    event.events = EPOLLIN | EPOLLET;
-    epoll_ctl(ep.fd, EPOLL_CTL_ADD, fd, &event);
+    const int fd = bench::new_eventfd();
+    bench::add_edge_triggered(ep, fd);
     epoll_event events[256];
     for (auto _ : state) benchmark::DoNotOptimize(epoll_wait(ep.fd, events, 256, 0));
     close(fd);
@@ -25,7 +23,7 @@ void raw_epoll_wait_zero(benchmark::State& state) {
 BENCHMARK(raw_epoll_wait_zero);
 
 void raw_poll_zero(benchmark::State& state) {
-    const int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    const int fd = bench::new_eventfd();
     pollfd entry{fd, POLLIN, 0};
     for (auto _ : state) benchmark::DoNotOptimize(::poll(&entry, 1, 0));
     close(fd);
@@ -34,7 +32,7 @@ BENCHMARK(raw_poll_zero);
 
 void metalio_poll_zero(benchmark::State& state) {
     auto poll = bench::must(metalio::Poll::create(), "Poll::create");
-    const int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    const int fd = bench::new_eventfd();
     bench::must(poll.registry().register_(metalio::posix::SourceFd{fd}, metalio::Token{1}, metalio::Interest::READABLE),
                 "register");
     auto events = metalio::Events::with_capacity(256);

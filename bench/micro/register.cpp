@@ -11,7 +11,7 @@ namespace {
 
 void raw_register_deregister(benchmark::State& state) {
     bench::RawEpoll ep;
-    const int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    const int fd = bench::new_eventfd();
     for (auto _ : state) {
         epoll_event event{};
         event.events = EPOLLIN | EPOLLET;
@@ -25,7 +25,7 @@ BENCHMARK(raw_register_deregister);
 
 void metalio_register_deregister(benchmark::State& state) {
     auto poll = bench::must(metalio::Poll::create(), "Poll::create");
-    const int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    const int fd = bench::new_eventfd();
     const metalio::posix::SourceFd source{fd};
     for (auto _ : state) {
         bench::must(poll.registry().register_(source, metalio::Token{7}, metalio::Interest::READABLE), "register");

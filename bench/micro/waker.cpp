@@ -28,10 +28,8 @@ void round_trips(benchmark::State& state, std::atomic<std::uint64_t>& returned, 
 
 void raw_eventfd_round_trip(benchmark::State& state) {
     bench::RawEpoll ep;
-    const int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    epoll_event event{};
-    event.events = EPOLLIN | EPOLLET;
-    epoll_ctl(ep.fd, EPOLL_CTL_ADD, fd, &event);
+    const int fd = bench::new_eventfd();
+    bench::add_edge_triggered(ep, fd);
     std::atomic<std::uint64_t> returned{0};
     std::atomic<bool> stop{false};
     std::thread poller([&] {

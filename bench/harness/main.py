@@ -29,7 +29,7 @@ import throughput  # noqa: E402
 
 SETTINGS = {
     #        callgrind counts  other counts   cpu repeats  wrk s, conns, runs  micro min_time, repetitions
-    "full": dict(cg=(2000, 10000), n=(5000, 25000), cpu=3, wrk=(3, 50, 3), micro=(0.2, 3)),
+    "full": dict(cg=(2000, 10000), n=(5000, 25000), cpu=3, wrk=(3, 50, 3), micro=(0.2, 5)),
     "smoke": dict(cg=(32, 96), n=(64, 192), cpu=1, wrk=(1, 10, 1), micro=(0.01, 1)),
 }
 SMOKE_FULL_SERVERS = {"raw-short", "metalio-epoll", "metalio-poll"}
@@ -50,8 +50,12 @@ def main():
     parser.add_argument("--build-poll", required=True)
     parser.add_argument("--mio", required=True)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--micro-only", action="store_true",
+                        help="run only the micro-benchmarks again, into the results.json of --out")
     args = parser.parse_args()
     settings = SETTINGS[args.mode]
+    if args.micro_only:
+        return rerun_micro(args, settings)
     os.makedirs(args.out, exist_ok=True)
     raw_dir = os.path.join(args.out, "raw")
     os.makedirs(raw_dir, exist_ok=True)
@@ -107,6 +111,11 @@ def main():
         if "error" not in results["servers"][key]:
             results["servers"][key]["wrk"] = throughput.spread(values)
 
+    run_all_micro(args, settings, results)
+    return finish(args, results)
+
+
+def run_all_micro(args, settings, results):
     results["micro"] = {}
     for selector, build in (("epoll", args.build_epoll), ("poll", args.build_poll)):
         binary = os.path.join(build, "micro")
@@ -119,6 +128,16 @@ def main():
             results["micro"][selector] = {"error": str(error)}
             log(f"micro-benchmarks, {selector}: FAILED: {error}")
 
+
+def rerun_micro(args, settings):
+    """The micro-benchmarks again, keeping the servers' figures of the run."""
+    with open(os.path.join(args.out, "results.json")) as f:
+        results = json.load(f)
+    run_all_micro(args, settings, results)
+    return finish(args, results)
+
+
+def finish(args, results):
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(results, f, indent=1)
     import report  # matplotlib is slow to import: only now

@@ -76,7 +76,7 @@ def text_tables(results):
     for r in server_rows(results):
         if r["by_name"]:
             lines.append(f"  {r['label']:<46} {r['by_name']}")
-    lines += ["", "Micro-benchmarks (median ns; ratio = metalio / raw calls, same binary, same run)"]
+    lines += ["", "Micro-benchmarks (fastest repetition, ns; ratio = metalio / raw calls, same binary, same run)"]
     for r in micro_rows(results):
         lines.append(f"  {r['what']:<44} {r['selector']:<8} metalio {r['metalio_ns']:10.0f}  "
                      f"{r['baseline']:<26} {r['raw_ns']:10.0f}  ratio {r['ratio']:.2f} ({r['clock']} time)")

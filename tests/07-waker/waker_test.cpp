@@ -250,16 +250,22 @@ TEST_CASE("wake() still works when the eventfd counter is about to overflow") {
     const Waker waker = make_waker(poll.registry());
     // The largest value an eventfd can hold; adding 1 to it would block.
     const std::uint64_t almost_full = 0xfffffffffffffffe;
+    // No poll in between: the poll(2) selector empties a Waker's eventfd
+    // when it reports it, which would take the counter back to zero.
     REQUIRE(::write(waker.as_raw_fd(), &almost_full, sizeof almost_full) == sizeof almost_full);
-    (void)poll_once(poll, 0ms);  // whatever our own write caused
 
     const auto woken = waker.wake();
     REQUIRE_MESSAGE(woken.has_value(), "wake() on a full counter must reset it and succeed, got: ",
                     metalio::test::why(woken));
-    check_one_wake_event(poll_once(poll, 1s));
+    check_one_wake_event(poll_once(poll, 1s));  // our write and the wake: one event
     std::uint64_t count = 0;
+#if METALIO_SELECTOR_POLL
+    // The poll(2) selector emptied the eventfd when it reported it.
+    CHECK_MESSAGE(::read(waker.as_raw_fd(), &count, sizeof count) == -1, "the counter was not emptied: ", count);
+#else
     REQUIRE(::read(waker.as_raw_fd(), &count, sizeof count) == sizeof count);
     CHECK_MESSAGE(count == 1, "after the reset the counter should hold just the new wake, holds ", count);
+#endif
 }
 
 #endif

@@ -2,6 +2,8 @@
 // the tasks parked on the direction that fired.
 #if METALIO_SELECTOR_POLL
 #include <poll.h>
+#elif METALIO_SELECTOR_KQUEUE
+#include <sys/event.h>
 #else
 #include <sys/epoll.h>
 #endif
@@ -18,10 +20,15 @@ using metalio::rt::Task;
 namespace {
 
 // A raw selector event saying "readable" or "writable" (the selector's own
-// record: epoll_event, or the poll(2) selector's token and revents).
+// record: epoll_event, the poll(2) selector's token and revents, or a
+// kevent whose filter says which direction fired).
 metalio::Event make_event(bool readable) {
 #if METALIO_SELECTOR_POLL
     return metalio::Event(metalio::sys::Event{0, static_cast<std::uint32_t>(readable ? POLLIN : POLLOUT)});
+#elif METALIO_SELECTOR_KQUEUE
+    struct kevent raw{};
+    raw.filter = readable ? EVFILT_READ : EVFILT_WRITE;
+    return metalio::Event(raw);
 #else
     epoll_event raw{};
     raw.events = readable ? EPOLLIN : EPOLLOUT;

@@ -10,8 +10,11 @@
 #      found), every test on the kqueue selector, on libkqueue
 #   6. the installed library: cmake --install, then a project using
 #      find_package(metalio) builds the echo server, which must greet a client
-#   7. the site: Doxygen and Sphinx, warnings are errors
-#   8. the site in headless Chromium: console errors, failed requests, links,
+#   7. the benchmark harness once in smoke mode (bench/run.sh smoke: builds
+#      the servers in Release, about 1 min of measuring with tiny counts), so
+#      `make bench` cannot rot; its figures are not kept for the site
+#   8. the site: Doxygen and Sphinx, warnings are errors
+#   9. the site in headless Chromium: console errors, failed requests, links,
 #      anchors, search, the dark toggle, code widths; screenshots of every page
 # Ends with one line "N passed, N failed" over all the steps.
 set -uo pipefail
@@ -98,6 +101,7 @@ step "poll(2) under TSan" suite tsan-poll -DMETALIO_SANITIZE=thread -DMETALIO_BU
 step "behaviour suite under valgrind memcheck" valgrind_suite
 step "kqueue: compile check, and every test on a kqueue" kqueue_suite
 step "installed library + find_package consumer" tests/install/check.sh
+step "benchmark harness (smoke mode)" bench/run.sh smoke
 # The report is written before the site is built, so the site shows this run.
 step "site (Doxygen + Sphinx -W -n)" tests/tools/docs.sh
 # The rendered site in headless Chromium; screenshots in build/browser/.

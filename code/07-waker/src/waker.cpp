@@ -80,8 +80,13 @@ io::Result<Waker> Waker::create(const Registry& registry, Token token) noexcept 
     auto made = METALIO_SYSCALL(eventfd, 0u, EFD_CLOEXEC | EFD_NONBLOCK);
     if (!made) return fail(made.error());
     sys::OwnedFd fd(*made);
-    if (auto registered = registry.selector().register_(fd.get(), token, Interest::READABLE); !registered)
-        return fail(registered.error());
+#if METALIO_SELECTOR_POLL
+    // Stays armed; the selector empties the eventfd when it reports it.
+    auto registered = registry.selector().register_waker(fd.get(), token);
+#else
+    auto registered = registry.selector().register_(fd.get(), token, Interest::READABLE);
+#endif
+    if (!registered) return fail(registered.error());
     return Waker(std::move(*mine), std::move(fd));
 }
 // [create]
@@ -97,14 +102,10 @@ io::Result<void> Waker::wake() const noexcept {
         written = METALIO_SYSCALL(write, fd_.get(), &one, sizeof one);
     }
     if (!written) return std::unexpected(written.error());
-#if METALIO_SELECTOR_POLL
-    // The poll(2) selector disarmed the eventfd when it last reported it (its
-    // emulated edge); arm it again so this wake is seen. epoll needs nothing:
-    // each write is a new edge for the kernel.
-    return registry_->selector().rearm(fd_.get());
-#else
+    // Nothing else, with either selector: for epoll each write is a new
+    // edge; the poll(2) selector keeps a Waker's eventfd armed and empties
+    // it when it reports it (register_waker).
     return {};
-#endif
 }
 // [wake]
 

@@ -22,7 +22,8 @@
 //     data present when an fd is (re)registered READABLE is reported by the
 //     next big-enough poll (both selectors promise that);
 //   - with the poll(2) selector only: an interest that fired stays disarmed
-//     until reregister or an IoSource operation that returned WouldBlock;
+//     until reregister, an IoSource operation that returned WouldBlock, or
+//     a TcpStream read shorter than asked (the short-read rule);
 //   - read / write: byte counts, end-of-file, WouldBlock, EPIPE, ECONNRESET
 //     where the kernel may give them, and the bytes themselves (each direction
 //     carries a known pattern);
@@ -333,10 +334,13 @@ private:
     }
 
     // With the poll(2) selector an IoSource operation that returned
-    // WouldBlock re-arms its registration.
-    void after_io(std::size_t index, const Outcome& out) {
+    // WouldBlock re-arms its registration, and so does a TcpStream read
+    // that returned fewer bytes than the @p short_of it asked for (the
+    // short-read rule, IoSource::do_read; 0 = not such a read).
+    void after_io(std::size_t index, const Outcome& out, std::size_t short_of = 0) {
         End& e = at(index);
-        if (!kPollSelector || !e.io_source() || !would_block(out) || e.assoc < 0) return;
+        const bool short_read = out.ok && out.n > 0 && out.n < short_of;
+        if (!kPollSelector || !e.io_source() || !(would_block(out) || short_read) || e.assoc < 0) return;
         auto found = tables_[e.assoc].find(e.fd);
         if (found == tables_[e.assoc].end()) fail("model: " + name(index) + " is associated but not registered");
         found->second.read_disarmed = found->second.write_disarmed = found->second.parked = false;
@@ -807,7 +811,7 @@ private:
                                  std::to_string(length) + " bytes from " + name(index) + " (model: " +
                                  std::to_string(available) + " unread)";
         note(what + " -> " + describe(got));
-        after_io(index, got);
+        after_io(index, got, e->kind == Kind::Tcp && mode != 1 ? length : 0);
         if (got.ok && got.n > 0) {
             const std::uint64_t most = std::min<std::uint64_t>(length, available);
             expect(got.n <= most, what + ": more bytes than were written and not yet read");

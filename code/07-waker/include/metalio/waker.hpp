@@ -71,7 +71,7 @@ private:
 
     // A clone of the caller's Registry: it shares the "has a Waker" flag, so
     // the destructor can release it however the Poll was moved meanwhile,
-    // and (poll(2) build) it reaches the selector to re-arm and deregister.
+    // and (poll(2) build) it reaches the selector to deregister the eventfd.
     // Empty in a moved-from Waker.
     std::optional<Registry> registry_;
     sys::OwnedFd fd_;  // the eventfd; kqueue: the pipe's read end, or none

@@ -2,7 +2,9 @@
 /// TcpStream: a non-blocking TCP connection.
 #pragma once
 
+#include <sys/socket.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -13,6 +15,7 @@
 
 #include "metalio/net/io_socket.hpp"
 #include "metalio/net/socket_addr.hpp"
+#include "metalio/sys/syscall.hpp"
 
 namespace metalio::net {
 
@@ -88,6 +91,27 @@ private:
     explicit TcpStream(sys::OwnedFd fd) noexcept : IoSocket(std::move(fd)) {}
 };
 // [tcp-stream]
+
+// [read-write]
+// read() and write() are defined here, in the header, so that a call
+// compiles to the system call and a test of its result: the io::Result
+// never crosses a function boundary through memory.
+inline io::Result<std::size_t> TcpStream::read(std::span<std::byte> buffer) const noexcept {
+    const auto got = inner_.do_read(buffer.size(),
+                                    [&](int fd) { return METALIO_SYSCALL(read, fd, buffer.data(), buffer.size()); });
+    if (!got) return std::unexpected(got.error());
+    return static_cast<std::size_t>(*got);
+}
+
+inline io::Result<std::size_t> TcpStream::write(std::span<const std::byte> data) const noexcept {
+    // send() rather than write(): MSG_NOSIGNAL turns "peer is gone" into an
+    // EPIPE error instead of a SIGPIPE that would kill the process.
+    const auto sent =
+        inner_.do_io([&](int fd) { return METALIO_SYSCALL(send, fd, data.data(), data.size(), MSG_NOSIGNAL); });
+    if (!sent) return std::unexpected(sent.error());
+    return static_cast<std::size_t>(*sent);
+}
+// [read-write]
 
 static_assert(Source<TcpStream>);
 

@@ -19,7 +19,8 @@ TOOLS := tests/tools
 
 # Debian package names; tests/tools/deps.sh installs the missing ones.
 PACKAGES := g++ cmake make doctest-dev doxygen graphviz python3-sphinx python3-breathe furo \
-            python3-sphinx-copybutton python3-sphinx-inline-tabs valgrind
+            python3-sphinx-copybutton python3-sphinx-inline-tabs valgrind \
+            netcat-openbsd
 
 .PHONY: help deps build test docs serve run exercise hint progress clean fuzz
 

@@ -2,6 +2,9 @@
 
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <unistd.h>
+
+#include <string>
 
 #include "metalio/sys/syscall.hpp"
 #include "metalio/sys/unix/fd_io.hpp"
@@ -22,7 +25,13 @@ io::Result<OwnedFd> bind(int type, const SocketAddr& addr) noexcept {
         return std::unexpected(done.error());
     }
     if (type == SOCK_STREAM) {
-        if (auto done = METALIO_SYSCALL(listen, fd, 1024); !done) return std::unexpected(done.error());
+        if (auto done = METALIO_SYSCALL(listen, fd, 1024); !done) {
+            // bind() made the socket file; nobody else can be using it yet,
+            // so take it away again rather than leave a file that makes the
+            // next bind fail with EADDRINUSE.
+            if (const auto path = addr.as_pathname()) ::unlink(std::string(*path).c_str());
+            return std::unexpected(done.error());
+        }
     }
     return std::move(*socket);
 }

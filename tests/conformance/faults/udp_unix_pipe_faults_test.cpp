@@ -78,10 +78,14 @@ SocketAddr address_of(const UdpSocket& socket) {
 struct Udp {
     UdpSocket a;
     UdpSocket b;
+    SocketAddr b_address;  // asked before the sweep, so it adds no system call
 };
 
 Udp make_udp_pair() {
-    Udp udp{make_udp(), make_udp()};
+    UdpSocket a = make_udp();
+    UdpSocket b = make_udp();
+    const SocketAddr b_address = address_of(b);
+    Udp udp{std::move(a), std::move(b), b_address};
     REQUIRE(udp.a.connect(address_of(udp.b)));
     REQUIRE(udp.b.connect(address_of(udp.a)));
     return udp;
@@ -291,7 +295,7 @@ TEST_CASE("UdpSocket: every failing system call is reported and leaks nothing") 
 
     sweep(
         "UdpSocket::send_to", kIoError, make_udp_pair,
-        [](Udp& udp) { return udp.a.send_to(bytes("lost"), address_of(udp.b)); }, udp_still_sends);
+        [](Udp& udp) { return udp.a.send_to(bytes("lost"), udp.b_address); }, udp_still_sends);
     sweep(
         "UdpSocket::send", kIoError, make_udp_pair, [](Udp& udp) { return udp.a.send(bytes("lost")); },
         udp_still_sends);
@@ -324,9 +328,9 @@ TEST_CASE("UdpSocket: every failing system call is reported and leaks nothing") 
         },
         datagram_still_queued);
     sweep(
-        "UdpSocket::connect", kIoError, make_udp_pair, [](Udp& udp) { return udp.a.connect(address_of(udp.b)); },
+        "UdpSocket::connect", kIoError, make_udp_pair, [](Udp& udp) { return udp.a.connect(udp.b_address); },
         [](Udp& udp) {
-            CHECK(udp.a.connect(address_of(udp.b)).has_value());
+            CHECK(udp.a.connect(udp.b_address).has_value());
             udp_still_sends(udp);
         });
     sweep(
@@ -437,7 +441,11 @@ TEST_CASE("UnixListener and UnixStream: every failing system call is reported an
     // socket, bind, listen. A failed listen must also take the socket file
     // away again: the same path must bind afterwards.
     sweep(
-        "UnixListener::bind (pathname)", kNoFds, [&] { return dir.file("listener.sock"); },
+        "UnixListener::bind (pathname)", kNoFds,
+        [&] {
+            static int runs = 0;
+            return dir.file("listener-" + std::to_string(++runs) + ".sock");
+        },
         [](const std::string& path) { return UnixListener::bind(path); },
         [](const std::string& path) {
             const auto again = UnixListener::bind(path);

@@ -55,7 +55,7 @@ copybutton_prompt_is_regexp = True
 # "metalio::sys::" prefix in a signature would be an "unresolved reference".
 # Ignore exactly the namespace names; every class, function and type of
 # metalio must still resolve.
-_namespaces = r"(metalio(::(io|sys|fault|unix|net|epoll|poll|selector))*|io|sys|fault|unix|net|epoll|poll|selector)"
+_namespaces = r"(metalio(::(io|sys|fault|unix|net|epoll|poll|selector|posix|udp|uds|pipe|fd_io))*|io|sys|fault|unix|net|epoll|poll|selector|posix|udp|uds|pipe|fd_io)"
 nitpick_ignore_regex = [(r"cpp:identifier", _namespaces)]
 
 # Two spellings that Breathe copies from declarations but Sphinx cannot

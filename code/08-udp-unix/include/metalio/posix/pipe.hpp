@@ -46,7 +46,7 @@ private:
 /// The reading end of a pipe: mio's `unix::pipe::Receiver`.
 ///
 /// Register it for READABLE and read() until WouldBlock. A read of 0 bytes
-/// is end-of-file: every Sender is closed (the event is `is_read_closed()`).
+/// is end-of-file: every Sender is closed (the event then says read-closed).
 /// Move-only. Introduced in chapter 08 (udp-unix).
 class Receiver : public IoSourceOwner {
 public:

@@ -6,8 +6,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
 #include <optional>
 #include <span>
 #include <string>
@@ -17,6 +15,7 @@
 #include "metalio/poll.hpp"
 #include "metalio/posix/socket_addr.hpp"
 #include "metalio_test.hpp"
+#include "temp_dir.hpp"
 
 template <>
 struct doctest::StringMaker<metalio::net::SocketAddr> {
@@ -74,29 +73,7 @@ inline std::string text(std::span<const std::byte> data) {
     return std::string(reinterpret_cast<const char*>(data.data()), data.size());
 }
 
-/// A fresh directory for socket files, removed with everything in it at the
-/// end of the test. Short (under /tmp), so paths fit sun_path.
-class TempDir {
-public:
-    TempDir() {
-        char pattern[] = "/tmp/metalio-08-XXXXXX";
-        const char* made = ::mkdtemp(pattern);
-        REQUIRE_MESSAGE(made != nullptr, "mkdtemp failed");
-        path_ = made;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    /// A path inside the directory.
-    [[nodiscard]] std::string file(std::string_view name) const { return path_ + "/" + std::string(name); }
-
-private:
-    std::string path_;
-};
+using metalio::test::TempDir;
 
 /// A name in the abstract namespace no other test process uses.
 inline std::string abstract_name(std::string_view what) {

@@ -10,8 +10,6 @@
 #include <array>
 #include <cerrno>
 #include <cstdint>
-#include <cstdlib>
-#include <filesystem>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,6 +20,7 @@
 #include "metalio/posix/unix_datagram.hpp"
 #include "metalio/posix/unix_listener.hpp"
 #include "metalio_test.hpp"
+#include "temp_dir.hpp"
 #include "sweep.hpp"
 
 using faults::no_fault_points;
@@ -207,25 +206,7 @@ Listening make_listening() {
     return Listening{where, std::move(*listener), std::move(*client)};
 }
 
-/// A directory for socket files, removed at the end.
-class TempDir {
-public:
-    TempDir() {
-        char pattern[] = "/tmp/metalio-faults-XXXXXX";
-        REQUIRE(::mkdtemp(pattern) != nullptr);
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    [[nodiscard]] std::string file(std::string_view name) const { return path_ + "/" + std::string(name); }
-
-private:
-    std::string path_;
-};
+using metalio::test::TempDir;
 
 // ------------------------------------------------------------------ pipes
 

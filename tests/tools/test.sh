@@ -8,6 +8,8 @@
 #   6. the installed library: cmake --install, then a project using
 #      find_package(metalio) builds the echo server, which must greet a client
 #   7. the site: Doxygen and Sphinx, warnings are errors
+#   8. the site in headless Chromium: console errors, failed requests, links,
+#      anchors, search, the dark toggle, code widths; screenshots of every page
 # Ends with one line "N passed, N failed" over all the steps.
 set -uo pipefail
 export JOBS=${JOBS:-2}
@@ -20,14 +22,18 @@ step() {
     shift
     echo
     echo "======== $name"
+    # Each step's wall-clock seconds go beside its status (the testing page
+    # shows them as a table): status, seconds, name, separated by tabs.
+    local start=$SECONDS status=passed
     if "$@"; then
         passed=$((passed + 1))
-        echo "passed $name" >>build/test-report/steps.txt
     else
+        status=FAILED
         failed=$((failed + 1))
         failures+=("$name")
-        echo "FAILED $name" >>build/test-report/steps.txt
     fi
+    printf '%s\t%s\t%s\n' "$status" "$((SECONDS - start))" "$name" >>build/test-report/steps.txt
+    echo "($name: $((SECONDS - start)) s)"
 }
 
 suite() {  # suite <build name> [cmake options...]
@@ -62,6 +68,14 @@ step "behaviour suite under valgrind memcheck" valgrind_suite
 step "installed library + find_package consumer" tests/install/check.sh
 # The report is written before the site is built, so the site shows this run.
 step "site (Doxygen + Sphinx -W -n)" tests/tools/docs.sh
+# The rendered site in headless Chromium; screenshots in build/browser/.
+step "site in a browser (headless Chromium)" tests/tools/browser.sh
+
+# The site was rendered before its own step and the browser step ended, so
+# its testing page lacks their times: render it once more (not a step).
+if [[ -f build/site/index.html ]]; then
+    tests/tools/docs.sh >/dev/null 2>&1 || echo "(re-rendering the site with the last steps' times failed)"
+fi
 
 echo
 for name in "${failures[@]}"; do echo "FAILED: $name"; done

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <system_error>
 
-#include "metalio/io_source.hpp"
+#include "metalio/net/io_socket.hpp"
 #include "metalio/net/socket_addr.hpp"
 
 namespace metalio::net {
@@ -35,7 +35,7 @@ enum class Shutdown {
 /// so the poll(2) selector re-arms the registration after a WouldBlock.
 /// Move-only; the socket is closed when the stream is destroyed.
 /// Introduced in chapter 04 (net).
-class TcpStream {
+class TcpStream : public IoSocket {
 public:
     /// Starts connecting to @p addr and returns at once, before the
     /// handshake is done (`EINPROGRESS` counts as success). Register the
@@ -48,8 +48,6 @@ public:
     static TcpStream from_raw_fd(int fd) noexcept;
     /// Gives the socket up; the caller must close it.
     [[nodiscard]] int into_raw_fd() && noexcept;
-    /// The socket, still owned by this stream.
-    [[nodiscard]] int as_raw_fd() const noexcept { return inner_.as_raw_fd(); }
 
     /// Reads into @p buffer; 0 means end-of-file (the peer shut down its
     /// write half), unless @p buffer is empty.
@@ -75,10 +73,6 @@ public:
     io::Result<void> set_nodelay(bool nodelay) const noexcept;
     /// Whether `TCP_NODELAY` is set.
     io::Result<bool> nodelay() const noexcept;
-    /// Sets the time-to-live of outgoing packets (`IP_TTL`).
-    io::Result<void> set_ttl(std::uint32_t ttl) const noexcept;
-    /// The time-to-live of outgoing packets.
-    io::Result<std::uint32_t> ttl() const noexcept;
 
     /// The address of the other end; `ENOTCONN` until the connect completed.
     io::Result<SocketAddr> peer_addr() const noexcept;
@@ -88,21 +82,10 @@ public:
     /// `ECONNREFUSED` of a failed connect; nullopt if there is none.
     io::Result<std::optional<std::error_code>> take_error() const noexcept;
 
-    /// Source: registers the socket (see IoSource::register_).
-    io::Result<void> register_(const Registry& registry, Token token, Interest interests) const noexcept {
-        return inner_.register_(registry, token, interests);
-    }
-    /// Source: changes token and interests.
-    io::Result<void> reregister(const Registry& registry, Token token, Interest interests) const noexcept {
-        return inner_.reregister(registry, token, interests);
-    }
-    /// Source: stops the events.
-    io::Result<void> deregister(const Registry& registry) const noexcept { return inner_.deregister(registry); }
+    // as_raw_fd, set_ttl, ttl and the three Source functions: IoSocket.
 
 private:
-    explicit TcpStream(sys::OwnedFd fd) noexcept : inner_(std::move(fd)) {}
-
-    IoSource inner_;
+    explicit TcpStream(sys::OwnedFd fd) noexcept : IoSocket(std::move(fd)) {}
 };
 // [tcp-stream]
 

@@ -97,9 +97,6 @@ io::Result<bool> UdpSocket::multicast_loop_v6() const noexcept {
     return as_bool(option(IPPROTO_IPV6, IPV6_MULTICAST_LOOP));
 }
 
-io::Result<void> UdpSocket::set_ttl(std::uint32_t ttl) const noexcept { return set_option(IPPROTO_IP, IP_TTL, ttl); }
-io::Result<std::uint32_t> UdpSocket::ttl() const noexcept { return option(IPPROTO_IP, IP_TTL); }
-
 io::Result<bool> UdpSocket::only_v6() const noexcept { return as_bool(option(IPPROTO_IPV6, IPV6_V6ONLY)); }
 
 io::Result<void> UdpSocket::join_multicast_v4(const Ipv4Addr& group, const Ipv4Addr& interface) const noexcept {

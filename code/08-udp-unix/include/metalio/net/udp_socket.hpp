@@ -82,10 +82,10 @@ public:
     io::Result<void> set_multicast_loop_v6(bool on) const noexcept;
     /// `IPV6_MULTICAST_LOOP`.
     io::Result<bool> multicast_loop_v6() const noexcept;
-    /// The time-to-live of outgoing unicast datagrams (`IP_TTL`).
-    io::Result<void> set_ttl(std::uint32_t ttl) const noexcept;
-    /// `IP_TTL`.
-    io::Result<std::uint32_t> ttl() const noexcept;
+    /// The time-to-live of outgoing unicast datagrams (`IP_TTL`): net::IoSocket's.
+    using IoSocket::set_ttl;
+    /// `IP_TTL`: net::IoSocket's.
+    using IoSocket::ttl;
     /// Whether an IPv6 socket refuses IPv4 traffic (`IPV6_V6ONLY`).
     io::Result<bool> only_v6() const noexcept;
 

@@ -8,10 +8,13 @@
 
 #include <doctest/doctest.h>
 
+#include "kqueue_settle.hpp"
+
 namespace metalio::test {
 
 /// Open descriptors of this process, from /proc/self/fd.
 inline std::size_t open_fd_count() {
+    settle_kqueue_library();
     std::size_t count = 0;
     if (DIR* dir = ::opendir("/proc/self/fd")) {
         while (const dirent* entry = ::readdir(dir)) {

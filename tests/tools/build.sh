@@ -2,6 +2,8 @@
 # build.sh <name> [cmake options...]: configure and build build/<name>.
 #   epoll  the default build (exercises included)
 #   poll   -DMETALIO_SELECTOR=poll
+#   kqueue -DMETALIO_SELECTOR=kqueue (any name containing "kqueue"); on Linux
+#          it runs on libkqueue: LIBKQUEUE_PREFIX says where it is installed
 # More options (sanitizers) are passed through by test.sh.
 #
 # Quiet unless it fails: one line says what is built, the compiler's output
@@ -14,9 +16,19 @@ shift
 # The tests opt in to fault injection (the library's default has none).
 options=(-DCMAKE_BUILD_TYPE=Debug -DMETALIO_BUILD_TESTS=ON -DMETALIO_FAULT_INJECTION=ON)
 # The selector is part of the name: "poll", "asan-poll", "tsan-poll" build
-# on poll(2); every other name on epoll. Said explicitly both ways, so a
-# build directory never keeps the other selector from an earlier configure.
-if [[ $name == poll || $name == *-poll ]]; then
+# on poll(2), a name containing "kqueue" on kqueue, every other name on
+# epoll. Said explicitly every time, so a build directory never keeps another
+# selector from an earlier configure.
+if [[ $name == *kqueue* ]]; then
+    options+=(-DMETALIO_SELECTOR=kqueue)
+    if [[ $(uname -s) == Linux ]]; then
+        if [[ -z ${LIBKQUEUE_PREFIX:-} ]]; then
+            echo "build $name: the kqueue selector on Linux needs libkqueue; set LIBKQUEUE_PREFIX=<where it is installed> (docs/developing.rst)" >&2
+            exit 1
+        fi
+        options+=("-DMETALIO_LIBKQUEUE_PREFIX=$LIBKQUEUE_PREFIX")
+    fi
+elif [[ $name == poll || $name == *-poll ]]; then
     options+=(-DMETALIO_SELECTOR=poll)
 else
     options+=(-DMETALIO_SELECTOR=epoll)

@@ -25,6 +25,7 @@ BUILDS = [
     ("asan-poll", "poll(2)", "ASan + UBSan"),
     ("tsan-epoll", "epoll", "TSan"),
     ("tsan-poll", "poll(2)", "TSan"),
+    ("kqueue", "kqueue (libkqueue)", "none"),  # only when LIBKQUEUE_PREFIX was given
 ]
 
 # Lines that tests print for the report (see tests/conformance/*).

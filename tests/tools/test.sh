@@ -5,6 +5,9 @@
 #   3. every stage under AddressSanitizer + UndefinedBehaviorSanitizer (both selectors)
 #   4. every stage under ThreadSanitizer (both selectors)
 #   5. the behaviour suite once under valgrind memcheck (zero errors, zero leaks)
+#   5b. kqueue: the kqueue selector compiled against a declarations-only
+#      <sys/event.h>; then, if LIBKQUEUE_PREFIX is set (or a libkqueue is
+#      found), every test on the kqueue selector, on libkqueue
 #   6. the installed library: cmake --install, then a project using
 #      find_package(metalio) builds the echo server, which must greet a client
 #   7. the site: Doxygen and Sphinx, warnings are errors
@@ -58,6 +61,34 @@ valgrind_suite() {  # the epoll build's behaviour suite, under memcheck
     return "${PIPESTATUS[0]}"
 }
 
+# The kqueue selector: compiled always; run where a kqueue exists. On Linux
+# that is libkqueue, never shipped by the project: LIBKQUEUE_PREFIX says
+# where one is installed (docs/developing.rst). Real BSD and macOS run in
+# .github/workflows/selectors.yml.
+kqueue_suite() {
+    tests/tools/kqueue-check.sh || return 1
+    local prefix=${LIBKQUEUE_PREFIX:-}
+    if [[ -z $prefix && $(uname -s) == Linux ]]; then
+        for guess in /usr/local /usr; do
+            [[ -f $guess/include/kqueue/sys/event.h ]] && { prefix=$guess; break; }
+        done
+    fi
+    if [[ -z $prefix && $(uname -s) == Linux ]]; then
+        echo "kqueue run skipped: set LIBKQUEUE_PREFIX=... (see docs/developing.rst)"
+        return 0
+    fi
+    LIBKQUEUE_PREFIX=$prefix suite kqueue -DMETALIO_BUILD_EXERCISES=OFF
+}
+
+# `test.sh kqueue` runs this step alone: .github/workflows/selectors.yml
+# does, on macOS and FreeBSD.
+if [[ ${1:-} == kqueue ]]; then
+    step "kqueue: compile check, and every test on a kqueue" kqueue_suite
+    echo "make test (kqueue step): $passed passed, $failed failed"
+    [[ $failed -eq 0 ]]
+    exit
+fi
+
 step "epoll: stages and exercises" suite epoll
 step "poll(2): stages" suite poll -DMETALIO_BUILD_EXERCISES=OFF
 step "epoll under ASan+UBSan" suite asan-epoll -DMETALIO_SANITIZE=address,undefined -DMETALIO_BUILD_EXERCISES=OFF
@@ -65,6 +96,7 @@ step "poll(2) under ASan+UBSan" suite asan-poll -DMETALIO_SANITIZE=address,undef
 step "epoll under TSan" suite tsan-epoll -DMETALIO_SANITIZE=thread -DMETALIO_BUILD_EXERCISES=OFF
 step "poll(2) under TSan" suite tsan-poll -DMETALIO_SANITIZE=thread -DMETALIO_BUILD_EXERCISES=OFF
 step "behaviour suite under valgrind memcheck" valgrind_suite
+step "kqueue: compile check, and every test on a kqueue" kqueue_suite
 step "installed library + find_package consumer" tests/install/check.sh
 # The report is written before the site is built, so the site shows this run.
 step "site (Doxygen + Sphinx -W -n)" tests/tools/docs.sh

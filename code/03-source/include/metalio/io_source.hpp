@@ -18,8 +18,8 @@ namespace metalio {
 ///
 /// It adds two things to posix::SourceFd:
 /// - the SelectorId association check on register / reregister / deregister;
-/// - do_io(): every I/O operation runs through it. With epoll it only calls
-///   the operation. With the poll(2) selector, which emulates edge triggering
+/// - do_io(): every I/O operation runs through it. With epoll and kqueue it
+///   only calls the operation. With the poll(2) selector, which emulates edge triggering
 ///   by disarming an fd after an event, an operation that returns WouldBlock
 ///   re-arms the fd, and destruction deregisters it (poll(2) would otherwise
 ///   keep polling a closed fd number).

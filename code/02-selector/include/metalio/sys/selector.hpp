@@ -1,10 +1,15 @@
 /// @file
-/// Chooses the selector this build uses: epoll, or poll(2) with
-/// `cmake -DMETALIO_SELECTOR=poll`.
+/// Chooses the selector this build uses: epoll, poll(2) with
+/// `cmake -DMETALIO_SELECTOR=poll`, or kqueue with `-DMETALIO_SELECTOR=kqueue`.
 #pragma once
 
 // [choose]
-#if METALIO_SELECTOR_POLL
+#if METALIO_SELECTOR_KQUEUE
+#include "metalio/sys/unix/selector/kqueue.hpp"
+namespace metalio::sys {
+namespace selector = kqueue;
+}
+#elif METALIO_SELECTOR_POLL
 #include "metalio/sys/unix/selector/poll.hpp"
 namespace metalio::sys {
 namespace selector = poll;
@@ -17,7 +22,8 @@ namespace selector = epoll;
 #endif
 
 namespace metalio::sys {
-/// The selector of this build: sys::epoll::Selector or sys::poll::Selector.
+/// The selector of this build: sys::epoll::Selector, sys::poll::Selector or
+/// sys::kqueue::Selector.
 using Selector = selector::Selector;
 /// The raw event record of this build's selector.
 using Event = selector::Event;

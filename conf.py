@@ -61,7 +61,7 @@ copybutton_prompt_is_regexp = True
 # "metalio::sys::" prefix in a signature would be an "unresolved reference".
 # Ignore exactly the namespace names; every class, function and type of
 # metalio must still resolve.
-_namespaces = r"(metalio(::(io|sys|fault|unix|net|epoll|poll|kqueue|selector|rt))*|io|sys|fault|unix|net|epoll|poll|kqueue|selector|rt)"
+_namespaces = r"(metalio(::(io|sys|fault|unix|net|epoll|poll|kqueue|selector|rt|posix|udp|uds|pipe|fd_io))*|io|sys|fault|unix|net|epoll|poll|kqueue|selector|rt|posix|udp|uds|pipe|fd_io)"
 nitpick_ignore_regex = [(r"cpp:identifier", _namespaces)]
 # The kqueue selector's records are the system's C structs (struct kevent,
 # struct timespec), which no page of this site declares.

@@ -27,17 +27,29 @@ function(metalio_stage number)
     target_link_libraries(${target} ${scope} ${previous})
   else()
     # The first stage carries the build-wide switches to every later one.
-    if(METALIO_SELECTOR STREQUAL "poll")
-      set(poll 1)
-    else()
-      set(poll 0)
-    endif()
+    # One 0/1 macro per selector, in every translation unit
+    # (metalio/sys/selector.hpp chooses with them).
+    foreach(kind IN ITEMS epoll poll kqueue iocp)
+      if(METALIO_SELECTOR STREQUAL kind)
+        set(${kind} 1)
+      else()
+        set(${kind} 0)
+      endif()
+    endforeach()
     if(METALIO_FAULT_INJECTION)
       set(faults 1)
     else()
       set(faults 0)
     endif()
-    target_compile_definitions(${target} PUBLIC METALIO_SELECTOR_POLL=${poll} METALIO_FAULT_INJECTION=${faults})
+    target_compile_definitions(${target} PUBLIC
+      METALIO_SELECTOR_EPOLL=${epoll} METALIO_SELECTOR_POLL=${poll} METALIO_SELECTOR_KQUEUE=${kqueue}
+      METALIO_SELECTOR_IOCP=${iocp} METALIO_FAULT_INJECTION=${faults})
+    if(WIN32)
+      # Windows 10's API (inet_pton, SetFileCompletionNotificationModes, ...),
+      # <windows.h> without its rarely used parts and without min/max macros.
+      target_compile_definitions(${target} PUBLIC _WIN32_WINNT=0x0A00 WIN32_LEAN_AND_MEAN NOMINMAX)
+      target_link_libraries(${target} PUBLIC ws2_32)
+    endif()
   endif()
 
   # Installed as part of the library: the stage's headers and archive.

@@ -6,8 +6,10 @@
 
 #include "metalio/io.hpp"
 #include "metalio/registry.hpp"
-#include "metalio/sys/owned_fd.hpp"
 #include "metalio/token.hpp"
+#if !defined(_WIN32)
+#include "metalio/sys/owned_fd.hpp"
+#endif
 
 namespace metalio {
 
@@ -19,6 +21,10 @@ namespace metalio {
 /// poll then returns an event with that token. Wakes that happen before the
 /// poll looks coalesce into one event, so a wake-up means "check your queue",
 /// not "one message arrived".
+///
+/// On Windows there is no eventfd: wake() posts a completion packet with
+/// the token straight to the Poll's completion port
+/// (PostQueuedCompletionStatus), and every wake is one event.
 ///
 /// One Waker per Poll (per selector, counting Registry clones): a second
 /// create() fails with Errc::waker_exists until the first is destroyed.
@@ -40,10 +46,12 @@ public:
     /// thread, also while another thread is blocked in Poll::poll.
     io::Result<void> wake() const noexcept;
 
+#if !defined(_WIN32)
     /// The eventfd, still owned by the Waker. For tests and diagnostics
     /// (e.g. to push its counter to the edge); reading or writing it
     /// yourself changes what the Poll sees.
     [[nodiscard]] int as_raw_fd() const noexcept { return fd_.get(); }
+#endif
 
     /// Takes over @p other's eventfd and its claim on the Poll's Waker slot.
     Waker(Waker&& other) noexcept;
@@ -55,8 +63,14 @@ public:
     ~Waker();
 
 private:
-    Waker(Registry registry, sys::OwnedFd fd) noexcept : registry_(std::move(registry)), fd_(std::move(fd)) {}
     void close() noexcept;
+#if defined(_WIN32)
+    Waker(Registry registry, Token token) noexcept : registry_(std::move(registry)), token_(token) {}
+
+    std::optional<Registry> registry_;  // as below: shares the flag, reaches the port
+    Token token_;                       // the completion key of every posted packet
+#else
+    Waker(Registry registry, sys::OwnedFd fd) noexcept : registry_(std::move(registry)), fd_(std::move(fd)) {}
 
     // A clone of the caller's Registry: it shares the "has a Waker" flag, so
     // the destructor can release it however the Poll was moved meanwhile,
@@ -64,6 +78,7 @@ private:
     // Empty in a moved-from Waker.
     std::optional<Registry> registry_;
     sys::OwnedFd fd_;
+#endif
 };
 // [waker]
 

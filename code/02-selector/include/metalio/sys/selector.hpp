@@ -1,10 +1,15 @@
 /// @file
-/// Chooses the selector this build uses: epoll, or poll(2) with
-/// `cmake -DMETALIO_SELECTOR=poll`.
+/// Chooses the selector this build uses: epoll, poll(2) with
+/// `cmake -DMETALIO_SELECTOR=poll`, or IOCP on Windows.
 #pragma once
 
 // [choose]
-#if METALIO_SELECTOR_POLL
+#if METALIO_SELECTOR_IOCP
+#include "metalio/sys/windows/selector.hpp"
+namespace metalio::sys {
+namespace selector = iocp;
+}
+#elif METALIO_SELECTOR_POLL
 #include "metalio/sys/unix/selector/poll.hpp"
 namespace metalio::sys {
 namespace selector = poll;
@@ -17,7 +22,7 @@ namespace selector = epoll;
 #endif
 
 namespace metalio::sys {
-/// The selector of this build: sys::epoll::Selector or sys::poll::Selector.
+/// The selector of this build: sys::epoll::Selector, sys::poll::Selector or sys::iocp::Selector.
 using Selector = selector::Selector;
 /// The raw event record of this build's selector.
 using Event = selector::Event;

@@ -24,12 +24,21 @@ namespace metalio::net {
 /// destroyed. Introduced in chapter 04 (net).
 class TcpListener {
 public:
-    /// Creates a listening socket on @p addr: socket(), `SO_REUSEADDR`,
-    /// bind(), listen(1024). On failure of any step the socket is closed and
+    /// Creates a listening socket on @p addr: socket(), `SO_REUSEADDR` (not
+    /// on Windows, see chapter 04), bind(), listen(1024). On failure of any step the socket is closed and
     /// that step's error returned. Port 0 lets the kernel pick a free port
     /// (local_addr() says which).
     static io::Result<TcpListener> bind(const SocketAddr& addr) noexcept;
 
+#if defined(_WIN32)
+    /// Adopts a listening socket, taking ownership of it. The socket must be
+    /// in non-blocking mode, or accept() will block the thread.
+    static TcpListener from_raw_socket(SOCKET socket) noexcept;
+    /// Gives the socket up; the caller must closesocket() it.
+    [[nodiscard]] SOCKET into_raw_socket() && noexcept;
+    /// The socket, still owned by this listener.
+    [[nodiscard]] SOCKET as_raw_socket() const noexcept { return inner_.as_raw_socket(); }
+#else
     /// Adopts a listening socket, taking ownership of it. The fd must be in
     /// non-blocking mode, or accept() will block the thread.
     static TcpListener from_raw_fd(int fd) noexcept;
@@ -37,6 +46,7 @@ public:
     [[nodiscard]] int into_raw_fd() && noexcept;
     /// The socket, still owned by this listener.
     [[nodiscard]] int as_raw_fd() const noexcept { return inner_.as_raw_fd(); }
+#endif
 
     /// Takes one waiting connection: the new stream (non-blocking and
     /// close-on-exec, like every metalio fd) and the peer's address.
@@ -64,7 +74,7 @@ public:
     io::Result<void> deregister(const Registry& registry) const noexcept { return inner_.deregister(registry); }
 
 private:
-    explicit TcpListener(sys::OwnedFd fd) noexcept : inner_(std::move(fd)) {}
+    explicit TcpListener(sys::OwnedSocket socket) noexcept : inner_(std::move(socket)) {}
 
     IoSource inner_;
 };

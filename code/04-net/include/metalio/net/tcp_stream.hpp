@@ -2,8 +2,6 @@
 /// TcpStream: a non-blocking TCP connection.
 #pragma once
 
-#include <sys/uio.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -13,6 +11,7 @@
 
 #include "metalio/io_source.hpp"
 #include "metalio/net/socket_addr.hpp"
+#include "metalio/sys/socket.hpp"
 
 namespace metalio::net {
 
@@ -43,6 +42,15 @@ public:
     /// peer_addr()) says whether the connection was made.
     static io::Result<TcpStream> connect(const SocketAddr& addr) noexcept;
 
+#if defined(_WIN32)
+    /// Adopts a connected socket, taking ownership of it. The socket must be
+    /// in non-blocking mode, or reads and writes will block the thread.
+    static TcpStream from_raw_socket(SOCKET socket) noexcept;
+    /// Gives the socket up; the caller must closesocket() it.
+    [[nodiscard]] SOCKET into_raw_socket() && noexcept;
+    /// The socket, still owned by this stream.
+    [[nodiscard]] SOCKET as_raw_socket() const noexcept { return inner_.as_raw_socket(); }
+#else
     /// Adopts a connected socket, taking ownership of it. The fd must be in
     /// non-blocking mode, or reads and writes will block the thread.
     static TcpStream from_raw_fd(int fd) noexcept;
@@ -50,12 +58,14 @@ public:
     [[nodiscard]] int into_raw_fd() && noexcept;
     /// The socket, still owned by this stream.
     [[nodiscard]] int as_raw_fd() const noexcept { return inner_.as_raw_fd(); }
+#endif
 
     /// Reads into @p buffer; 0 means end-of-file (the peer shut down its
     /// write half), unless @p buffer is empty.
     io::Result<std::size_t> read(std::span<std::byte> buffer) const noexcept;
-    /// Reads into several buffers in one call (readv), filling them in order.
-    io::Result<std::size_t> read_vectored(std::span<const iovec> buffers) const noexcept;
+    /// Reads into several buffers in one call (readv; WSARecv on Windows),
+    /// filling them in order.
+    io::Result<std::size_t> read_vectored(std::span<const sys::IoSlice> buffers) const noexcept;
     /// Like read(), but the bytes stay queued: the next read returns them again.
     io::Result<std::size_t> peek(std::span<std::byte> buffer) const noexcept;
 
@@ -65,8 +75,9 @@ public:
     io::Result<std::size_t> write(std::span<const std::byte> data) const noexcept;
     /// write() of the bytes of @p text.
     io::Result<std::size_t> write(std::string_view text) const noexcept;
-    /// Writes several buffers in one call, in order (like writev, also without SIGPIPE).
-    io::Result<std::size_t> write_vectored(std::span<const iovec> buffers) const noexcept;
+    /// Writes several buffers in one call, in order (like writev, also
+    /// without SIGPIPE; WSASend on Windows).
+    io::Result<std::size_t> write_vectored(std::span<const sys::IoSlice> buffers) const noexcept;
 
     /// Closes one or both halves of the connection (the socket stays open).
     io::Result<void> shutdown(Shutdown how) const noexcept;
@@ -100,7 +111,7 @@ public:
     io::Result<void> deregister(const Registry& registry) const noexcept { return inner_.deregister(registry); }
 
 private:
-    explicit TcpStream(sys::OwnedFd fd) noexcept : inner_(std::move(fd)) {}
+    explicit TcpStream(sys::OwnedSocket socket) noexcept : inner_(std::move(socket)) {}
 
     IoSource inner_;
 };

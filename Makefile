@@ -2,7 +2,7 @@
 #
 #   make serve            install what is missing, build, render the site, serve it on 127.0.0.1:$(PORT)
 #   make test             everything that must pass (both selectors, sanitizers, exercises, the site)
-#   make run CH=NN        build and run stage NN's example (ARGS="..." passes arguments)
+#   make run CH=NN        build and run stage NN's example (ARGS="..." passes arguments; OS=windows: under Wine)
 #   make exercise EX=NN   test your copy of exercise NN (made from the stub on first use)
 #   make hint EX=NN       the first hint (LEVEL=2, LEVEL=3 for more)
 #   make progress         every exercise, done or not
@@ -19,7 +19,8 @@ TOOLS := tests/tools
 
 # Debian package names; tests/tools/deps.sh installs the missing ones.
 PACKAGES := g++ cmake make doctest-dev doxygen graphviz python3-sphinx python3-breathe furo \
-            python3-sphinx-copybutton python3-sphinx-inline-tabs valgrind
+            python3-sphinx-copybutton python3-sphinx-inline-tabs valgrind \
+            g++-mingw-w64-x86-64-posix mingw-w64-tools wine wine64
 
 .PHONY: help deps build test docs serve run exercise hint progress clean fuzz
 
@@ -45,7 +46,7 @@ serve: deps
 	@python3 -m http.server $(PORT) --bind 127.0.0.1 --directory build/site
 
 run: deps
-	@$(TOOLS)/run.sh "$(CH)" $(ARGS)
+	@OS=$(OS) $(TOOLS)/run.sh "$(CH)" $(ARGS)
 
 exercise: deps
 	@$(TOOLS)/exercise.sh "$(EX)"

@@ -55,7 +55,8 @@ copybutton_prompt_is_regexp = True
 # "metalio::sys::" prefix in a signature would be an "unresolved reference".
 # Ignore exactly the namespace names; every class, function and type of
 # metalio must still resolve.
-_namespaces = r"(metalio(::(io|sys|fault|unix|net|epoll|poll|selector))*|io|sys|fault|unix|net|epoll|poll|selector)"
+_namespaces = (r"(metalio(::(io|sys|fault|unix|net|epoll|poll|selector|windows|iocp|afd))*"
+               r"|io|sys|fault|unix|net|epoll|poll|selector|windows|iocp|afd)(::(windows|afd))*")
 nitpick_ignore_regex = [(r"cpp:identifier", _namespaces)]
 
 # Two spellings that Breathe copies from declarations but Sphinx cannot
@@ -64,6 +65,9 @@ nitpick_ignore_regex = [(r"cpp:identifier", _namespaces)]
 # `using Selector = selector::Selector`, where `selector` is a namespace
 # alias chosen at configure time. The types they name are documented.
 nitpick_ignore_regex += [
+    # Types of the Windows SDK in the Windows signatures (<windows.h>,
+    # <winsock2.h>, <winternl.h>): the site documents metalio, not Win32.
+    (r"cpp:identifier", r"(HANDLE|SOCKET|BOOL|LONG|ULONG|ULONG_PTR|NTSTATUS|IO_STATUS_BLOCK|LARGE_INTEGER|WSABUF)"),
     (r"cpp:identifier", r"k(Readable|Writable|Priority)"),
     (r"cpp:identifier", r"selector::(Selector|Event)"),
 ]

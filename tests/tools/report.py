@@ -25,6 +25,7 @@ BUILDS = [
     ("asan-poll", "poll(2)", "ASan + UBSan"),
     ("tsan-epoll", "epoll", "TSan"),
     ("tsan-poll", "poll(2)", "TSan"),
+    ("windows", "IOCP (Windows, mingw-w64, under Wine)", "none"),
 ]
 
 # Lines that tests print for the report (see tests/conformance/*).
@@ -135,10 +136,18 @@ def main():
 
     steps = os.path.join(BUILD, "test-report", "steps.txt")
     if os.path.exists(steps):
+        # times.txt: "name<TAB>seconds" per step, written by test.sh.
+        times_file = os.path.join(BUILD, "test-report", "times.txt")
+        times = {}
+        if os.path.exists(times_file):
+            for line in open(times_file):
+                name, _, seconds = line.rstrip("\n").rpartition("\t")
+                times[name] = seconds
         out.append("Steps of ``make test``:\n")
         for line in open(steps):
             status, _, name = line.strip().partition(" ")
-            out.append(f"- {name}: **{status}**")
+            took = f" ({times[name]} s)" if name in times else ""
+            out.append(f"- {name}: **{status}**{took}")
         out.append("")
     open(OUT, "w").write("\n".join(out))
     return 0

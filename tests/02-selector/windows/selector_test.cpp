@@ -287,3 +287,19 @@ TEST_CASE("destroying a selector with polls in flight cancels them and waits for
     }
     CHECK(state.use_count() == 1);  // the selector gave its reference back
 }
+
+TEST_CASE("a poll started by a thread that has exited still completes when cancelled") {
+    const metalio::test::FdLeakCheck no_leak;
+    auto pair = socket_pair();
+    const Selector selector = make_selector();
+    std::shared_ptr<iocp::SockState> state;
+    std::thread([&] {
+        auto registered = selector.register_(pair.b.get(), Token{12}, Interest::READABLE);
+        if (registered) state = std::move(*registered);
+    }).join();
+    REQUIRE(state != nullptr);
+    REQUIRE(selector.deregister(*state));
+    Events events = Events::with_capacity(8);
+    CHECK(poll_once(selector, events, 1s).empty());
+    CHECK(selector.polls_in_flight() == 0);
+}

@@ -60,6 +60,30 @@ std::errc portable(int code) noexcept {
 }
 // [error-table]
 
+// Texts for the meanings mingw-w64's C library has no words for (its
+// strerror stops at the C89 numbers and says "Unknown error" for the rest).
+const char* text(std::errc meaning) noexcept {
+    switch (meaning) {
+        case std::errc::operation_would_block: return "Operation would block";
+        case std::errc::operation_in_progress: return "Operation now in progress";
+        case std::errc::connection_already_in_progress: return "Operation already in progress";
+        case std::errc::not_a_socket: return "Not a socket";
+        case std::errc::address_in_use: return "Address already in use";
+        case std::errc::address_not_available: return "Cannot assign requested address";
+        case std::errc::connection_refused: return "Connection refused";
+        case std::errc::connection_reset: return "Connection reset by peer";
+        case std::errc::connection_aborted: return "Software caused connection abort";
+        case std::errc::not_connected: return "Transport endpoint is not connected";
+        case std::errc::already_connected: return "Transport endpoint is already connected";
+        case std::errc::timed_out: return "Connection timed out";
+        case std::errc::no_buffer_space: return "No buffer space available";
+        case std::errc::network_unreachable: return "Network is unreachable";
+        case std::errc::host_unreachable: return "No route to host";
+        case std::errc::operation_canceled: return "Operation canceled";
+        default: return nullptr;
+    }
+}
+
 class Category final : public std::error_category {
 public:
     const char* name() const noexcept override { return "windows"; }
@@ -67,13 +91,15 @@ public:
     std::string message(int code) const override {
         // The portable meaning first: the same words as on Unix, also under
         // Wine, which has no text for most winsock numbers.
-        if (const auto meaning = portable(code); meaning != std::errc{})
+        if (const auto meaning = portable(code); meaning != std::errc{}) {
+            if (const char* words = text(meaning)) return words;
             return std::generic_category().message(static_cast<int>(meaning));
-        char text[512];
+        }
+        char buffer[512];
         const DWORD length =
             ::FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr,
-                             static_cast<DWORD>(code), 0, text, sizeof text, nullptr);
-        std::string message(text, length);
+                             static_cast<DWORD>(code), 0, buffer, sizeof buffer, nullptr);
+        std::string message(buffer, length);
         while (!message.empty() && (message.back() == '\n' || message.back() == '\r' || message.back() == '.'))
             message.pop_back();
         if (!message.empty()) return message;

@@ -4,6 +4,7 @@
 # sphinx-build -W -n --keep-going, so a stale literalinclude marker or an
 # unresolved cross-reference fails the build.
 import os
+import re
 
 project = "metalio"
 author = "the metalio developers"
@@ -47,6 +48,8 @@ html_theme = "furo"
 html_title = "metalio — mio, rebuilt in C++23"
 html_static_path = ["docs/_static"]
 html_css_files = ["metalio.css"]
+# Without an icon the browser asks for /favicon.ico, a 404 on every first visit.
+html_favicon = "docs/_static/favicon.svg"
 graphviz_output_format = "svg"
 copybutton_prompt_text = r"\$ "
 copybutton_prompt_is_regexp = True
@@ -76,3 +79,89 @@ nitpick_ignore_regex += [
 # render an "#include" line under a concept, linking to a per-file page that
 # the site does not have (an unresolved label under -n).
 breathe_show_include = False
+
+
+# Debian's furo package ships the theme's JavaScript as an ES module
+# (furo.js starts with `import Gumshoe from "./gumshoe-patched.js"`) but the
+# theme loads it as a classic <script>, so every page logs "Cannot use import
+# statement outside a module", the dark/light toggle never appears (furo.js
+# is what removes the `no-js` class that hides it) and the scroll spy is dead.
+# Its furo.css also imports normalize.css from /javascript/..., a path only a
+# Debian web server alias provides (a 404 under `make serve`), and lacks the
+# rule that turns the default "auto" theme dark on a dark system. After each
+# build, rewrite the two copied assets from Debian's own files: gumshoe (a
+# UMD script that defines window.Gumshoe) followed by furo.js without its
+# import line, and furo.css importing a copy of Debian's normalize.css that
+# sits beside it. Nothing of the theme is kept in this repository.
+NORMALIZE_CSS = "/usr/share/javascript/normalize.css/normalize.css"
+
+
+def _repair_debian_furo(app, exception):
+    if exception is not None or app.builder.format != "html" or html_theme != "furo":
+        return
+    import furo
+    import shutil
+
+    source = os.path.join(os.path.dirname(furo.__file__), "theme", "furo", "static")
+    out = os.path.join(app.outdir, "_static")
+    script = open(os.path.join(source, "scripts", "furo.js")).read()
+    if re.search(r"^import ", script, re.M):
+        gumshoe = open(os.path.join(source, "scripts", "gumshoe-patched.js")).read()
+        script = re.sub(r"^import .*$", "", script, flags=re.M)
+        with open(os.path.join(out, "scripts", "furo.js"), "w") as f:
+            f.write(gumshoe + "\n;\n" + script)
+    css_path = os.path.join(out, "styles", "furo.css")
+    css = open(css_path).read()
+    absolute = re.search(r"@import url\((/[^)]*normalize\.css)\);", css)
+    if absolute:
+        if not os.path.exists(NORMALIZE_CSS):
+            raise RuntimeError(f"furo.css imports {absolute.group(1)}; install node-normalize.css")
+        shutil.copy(NORMALIZE_CSS, os.path.join(out, "styles", "normalize.css"))
+        css = css.replace(absolute.group(0), "@import url(normalize.css);")
+    # Debian's compiled furo.css has the dark colours only for an explicit
+    # dark choice (body[data-theme="dark"]), not the rule that applies them
+    # in the default "auto" theme when the system prefers dark; so with a
+    # dark desktop only the code blocks (whose rule is in the page) turned
+    # dark. Add that rule, with the same colours.
+    dark = re.search(r'body\[data-theme="dark"\] \{([^}]*)\}', css)
+    if dark and "prefers-color-scheme" not in css:
+        css += (
+            "\n/* added by metalio's conf.py: the auto theme follows a dark system */\n"
+            "@media not print { @media (prefers-color-scheme: dark) {\n"
+            f'  body:not([data-theme="light"]) {{{dark.group(1)}}}\n'
+            '  html body:not([data-theme="light"]) .only-light { display: none !important; }\n'
+            '  body:not([data-theme="light"]) .only-dark { display: block !important; }\n'
+            "} }\n"
+        )
+    with open(css_path, "w") as f:
+        f.write(css)
+
+
+# Excerpts show what a reader should read. The quoted headers also feed
+# Doxygen, whose markup means nothing on the page: `/// @cond` lines (which
+# hide internals from the API reference), `\#` (an escaped `#`) and `@p name`
+# (a parameter name in code font). Before the page is written, each
+# literalinclude block drops the @cond/@endcond lines and shows `#` and
+# `name`; the files themselves keep the markup Doxygen needs.
+_DOXYGEN_ONLY_LINE = re.compile(r"^[ \t]*///?[/!]?[ \t]*[@\\](cond|endcond)\b.*\n?", re.M)
+_DOXYGEN_INLINE = [(re.compile(r"\\#"), "#"), (re.compile(r"[@\\]p[ \t]+(\w)"), r"\1")]
+
+
+def _strip_doxygen_markup(app, doctree):
+    from docutils import nodes
+
+    for block in doctree.findall(nodes.literal_block):
+        if "source" not in block or block.rawsource != block.astext():
+            continue  # only literalinclude blocks (they carry their file)
+        text = _DOXYGEN_ONLY_LINE.sub("", block.astext())
+        for pattern, replacement in _DOXYGEN_INLINE:
+            text = pattern.sub(replacement, text)
+        if text != block.astext():
+            block.rawsource = text
+            block.clear()
+            block += nodes.Text(text)
+
+
+def setup(app):
+    app.connect("doctree-read", _strip_doxygen_markup)
+    app.connect("build-finished", _repair_debian_furo)

@@ -1,16 +1,19 @@
-// Exercise 02 — speak epoll's language.
+// Exercise 02 — the other selector's language.
 //
-// Two small functions that sit at the heart of the epoll selector:
+// Chapter 02 prints how the epoll selector turns interests into flags and
+// reported flags back into answers. The poll(2) selector does the same job
+// with poll(2)'s `events` and `revents` bits; the chapter explains its rules
+// but does not print them. Write them (`man 2 poll` lists the bits):
 //
-//  1. interests_to_epoll(): the flags to register for a set of interests.
-//     Registration is always edge-triggered. READABLE must also ask to hear
-//     about the peer shutting down its writing half; WRITABLE and PRIORITY
-//     map to one flag each.
+//  1. interests_to_poll(): the `events` bits to ask poll(2) for. poll(2) has
+//     no edge-triggered mode (the poll selector emulates it in user space),
+//     so nothing but interest bits belongs here. READABLE must also hear
+//     about the peer shutting down its writing half: Linux's poll(2) has a
+//     bit for that too.
 //
-//  2. is_read_closed(): given the flags epoll_wait reported, is the read half
-//     of the source closed? It is when the fd hung up, or when it is readable
-//     together with the "peer closed its writing half" flag. (That flag alone
-//     does not count: mio only trusts it together with readability.)
+//  2. is_read_closed(): given the `revents` poll(2) reported, is the read
+//     half of the source closed? The rule is the one the chapter gives for
+//     epoll, in poll's bits.
 #pragma once
 
 #include <cstdint>
@@ -19,8 +22,8 @@
 
 namespace metalio::exercise {
 
-std::uint32_t interests_to_epoll(Interest interests);
+std::uint32_t interests_to_poll(Interest interests);
 
-bool is_read_closed(std::uint32_t epoll_events);
+bool is_read_closed(std::uint32_t revents);
 
 }  // namespace metalio::exercise

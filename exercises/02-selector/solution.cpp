@@ -1,20 +1,20 @@
 // Exercise 02, reference solution.
-#include <sys/epoll.h>
+#include <poll.h>
 
 #include "exercise.hpp"
 
 namespace metalio::exercise {
 
-std::uint32_t interests_to_epoll(Interest interests) {
-    std::uint32_t flags = EPOLLET;
-    if (interests.is_readable()) flags |= EPOLLIN | EPOLLRDHUP;
-    if (interests.is_writable()) flags |= EPOLLOUT;
-    if (interests.is_priority()) flags |= EPOLLPRI;
-    return flags;
+std::uint32_t interests_to_poll(Interest interests) {
+    std::uint32_t bits = 0;  // no edge-triggered bit: poll(2) has none
+    if (interests.is_readable()) bits |= POLLIN | POLLRDHUP;
+    if (interests.is_writable()) bits |= POLLOUT;
+    if (interests.is_priority()) bits |= POLLPRI;
+    return bits;
 }
 
-bool is_read_closed(std::uint32_t epoll_events) {
-    return (epoll_events & EPOLLHUP) != 0 || ((epoll_events & EPOLLIN) != 0 && (epoll_events & EPOLLRDHUP) != 0);
+bool is_read_closed(std::uint32_t revents) {
+    return (revents & POLLHUP) != 0 || ((revents & POLLIN) != 0 && (revents & POLLRDHUP) != 0);
 }
 
 }  // namespace metalio::exercise

@@ -1,21 +1,21 @@
 // Exercise 02: your file. The task is in exercise.hpp; run
 // `make exercise EX=02` to test it, `make hint EX=02` if stuck.
-#include <sys/epoll.h>
+#include <poll.h>
 
 #include "exercise.hpp"
 
 namespace metalio::exercise {
 
-std::uint32_t interests_to_epoll(Interest interests) {
-    // TODO: start from the edge-triggered flag, then add flags for each of
-    //       interests.is_readable(), is_writable() and is_priority().
+std::uint32_t interests_to_poll(Interest interests) {
+    // TODO: the poll(2) bits for interests.is_readable(), is_writable() and
+    //       is_priority().
     (void)interests;
     return 0;
 }
 
-bool is_read_closed(std::uint32_t epoll_events) {
-    // TODO: EPOLLHUP, or EPOLLIN together with EPOLLRDHUP.
-    (void)epoll_events;
+bool is_read_closed(std::uint32_t revents) {
+    // TODO: the chapter's read-closed rule, in poll(2)'s bits.
+    (void)revents;
     return false;
 }
 

@@ -10,21 +10,21 @@ io::Result<void> not_yet() { return std::unexpected(std::make_error_code(std::er
 }  // namespace
 
 io::Result<void> Pipe::register_(const Registry& registry, Token token, Interest interests) {
-    // TODO: claim with selector_id.associate(registry); then hand the read
-    //       end to posix::SourceFd{...}.register_(...); undo the claim if that
-    //       fails. Return the first error you meet.
+    // TODO: refuse PRIORITY; claim with selector_id.associate(registry); then
+    //       register `reader` (READABLE) and/or `writer` (WRITABLE) through
+    //       posix::SourceFd. If an end is refused, undo the rest and the claim.
     (void)registry, (void)token, (void)interests;
     return not_yet();
 }
 
 io::Result<void> Pipe::reregister(const Registry& registry, Token token, Interest interests) {
-    // TODO: check the claim, then delegate to posix::SourceFd.
+    // TODO: refuse PRIORITY; check the claim; then each end: new token, add or drop.
     (void)registry, (void)token, (void)interests;
     return not_yet();
 }
 
 io::Result<void> Pipe::deregister(const Registry& registry) {
-    // TODO: check the claim, delegate to posix::SourceFd, then forget the claim.
+    // TODO: check the claim, deregister the registered ends, then forget the claim.
     (void)registry;
     return not_yet();
 }

@@ -38,12 +38,15 @@ public:
         posix_spawn_file_actions_destroy(&actions);
         ::close(out[1]);
         output_ = out[0];
-        // " $ nc 127.0.0.1 PORT" tells us where it listens.
-        for (int i = 0; i < 3; ++i) {
+        // " $ nc -N 127.0.0.1 PORT" tells us where it listens. The -N is
+        // needed by Debian's (OpenBSD) nc: only with it does Ctrl-D shut
+        // down the connection's write half, which is what the first test
+        // below does and what lets a reader see "Connection closed".
+        for (int i = 0; i < 4; ++i) {  // the banner's four lines
             const std::string line = next_line();
-            if (line.rfind(" $ nc ", 0) == 0) port_ = static_cast<std::uint16_t>(std::stoi(line.substr(line.rfind(' '))));
+            if (line.rfind(" $ nc -N ", 0) == 0) port_ = static_cast<std::uint16_t>(std::stoi(line.substr(line.rfind(' '))));
         }
-        REQUIRE_MESSAGE(port_ != 0, "the server did not print the nc command with its port");
+        REQUIRE_MESSAGE(port_ != 0, "the server did not print the command `nc -N HOST PORT` with its port");
     }
     ~Server() {
         ::kill(pid_, SIGTERM);
@@ -108,7 +111,7 @@ std::string read_exactly(int fd, std::size_t size) {
 
 }  // namespace
 
-TEST_CASE("like nc: the greeting arrives, typed text is printed, the close is noticed") {
+TEST_CASE("like nc -N: the greeting arrives, typed text is printed, Ctrl-D's half-close is noticed") {
     Server server;
     const int client = connect_to(server.port());
     CHECK(server.next_line().rfind("Accepted connection from: 127.0.0.1:", 0) == 0);
@@ -116,6 +119,20 @@ TEST_CASE("like nc: the greeting arrives, typed text is printed, the close is no
 
     REQUIRE(::write(client, "ping\n", 5) == 5);
     CHECK(server.next_line() == "Received data: ping");
+    // Ctrl-D in `nc -N`: shut down the write half only; the socket stays open.
+    REQUIRE(::shutdown(client, SHUT_WR) == 0);
+    CHECK(server.next_line() == "Connection closed");
+    // The server dropped the connection, so nc reads end-of-file and exits.
+    char byte = 0;
+    CHECK(::read(client, &byte, 1) == 0);
+    ::close(client);
+}
+
+TEST_CASE("like nc without -N, ended by Ctrl-C: closing the socket is noticed too") {
+    Server server;
+    const int client = connect_to(server.port());
+    server.next_line();  // accepted
+    CHECK(read_exactly(client, 13) == "Hello world!\n");
     ::close(client);
     CHECK(server.next_line() == "Connection closed");
 }

@@ -19,7 +19,11 @@ TEST_CASE("make_pipe returns two open file descriptors") {
 TEST_CASE("bytes written to the writer come out of the reader") {
     auto ends = make_pipe();
     REQUIRE_MESSAGE(ends.has_value(), "make_pipe() returned an error: ", metalio::test::why(ends));
-    REQUIRE(::write(ends->writer.get(), "hi", 2) == 2);
+    // A pipe's read end refuses writes with EBADF: if this fails, the ends
+    // are probably swapped (pipe2 fills fds[0] with the read end).
+    REQUIRE_MESSAGE(::write(ends->writer.get(), "hi", 2) == 2,
+                    "writing to `writer` failed: is `writer` the pipe's read end? "
+                    "pipe2 puts the read end in fds[0] and the write end in fds[1]");
     char buffer[2] = {};
     CHECK_MESSAGE(::read(ends->reader.get(), buffer, 2) == 2, "nothing came out of the reader: are the ends swapped?");
 }

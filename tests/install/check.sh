@@ -19,7 +19,7 @@ output=$(mktemp)
 server=$!
 trap 'kill $server 2>/dev/null; rm -f "$output"' EXIT
 for _ in $(seq 50); do grep -q ' \$ nc ' "$output" && break; sleep 0.1; done
-port=$(sed -n 's/^ \$ nc [^ ]* \([0-9]*\)$/\1/p' "$output")
+port=$(sed -n 's/^ \$ nc \(-N \)\{0,1\}[^ ]* \([0-9]*\)$/\2/p' "$output")
 [[ -n $port ]] || { echo "the consumer's server did not start:"; cat "$output"; exit 1; }
 exec 3<>"/dev/tcp/127.0.0.1/$port"
 read -r -t 10 greeting <&3

@@ -4,6 +4,11 @@
 #   poll   -DMETALIO_SELECTOR=poll
 #   windows  cross-compiled with mingw-w64 on IOCP, tests run under Wine
 # More options (sanitizers) are passed through by test.sh.
+#
+# Quiet unless it fails: one line says what is built, the compiler's output
+# goes to build/<name>/build.log, and only a failure prints it (without the
+# progress lines). VERBOSE=1 shows everything as it happens.
+# BUILD_TARGETS="a b" builds only those CMake targets (make check uses it).
 set -euo pipefail
 name=$1
 shift
@@ -20,6 +25,23 @@ elif [[ $name == poll || $name == *-poll ]]; then
 else
     options+=(-DMETALIO_SELECTOR=epoll)
 fi
-cmake -S . -B "build/$name" "${options[@]}" "$@" >"build-$name.log" 2>&1 || { cat "build-$name.log"; rm -f "build-$name.log"; exit 1; }
-rm -f "build-$name.log"
-cmake --build "build/$name" -j"${JOBS:-2}"
+targets=()
+for target in ${BUILD_TARGETS:-}; do targets+=(--target "$target"); done
+mkdir -p "build/$name"
+log=build/$name/build.log
+if [[ ! -f build/$name/CMakeCache.txt ]]; then
+    echo "== building build/$name (the first build of a checkout takes two to three minutes on two idle cores, longer on a busy machine; later builds only recompile what changed)"
+else
+    echo "== building build/$name"
+fi
+if [[ ${VERBOSE:-0} == 1 ]]; then
+    cmake -S . -B "build/$name" "${options[@]}" "$@"
+    cmake --build "build/$name" -j"${JOBS:-2}" "${targets[@]}"
+    exit
+fi
+if ! cmake -S . -B "build/$name" "${options[@]}" "$@" >"$log" 2>&1 ||
+   ! cmake --build "build/$name" -j"${JOBS:-2}" "${targets[@]}" >>"$log" 2>&1; then
+    grep -v -E '^(\[ *[0-9]+%\]|gmake|make\[|Consolidate|Scanning|-- )' "$log" >&2 || true
+    echo "The build of build/$name failed: the compiler's messages are above (everything: $log)." >&2
+    exit 1
+fi

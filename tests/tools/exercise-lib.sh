@@ -2,15 +2,15 @@
 
 # exercise_home NN -> exercises/NN-slug, or a clear message.
 exercise_home() {
-    local number=$1
+    local number=$1 target=${2:-exercise} numbers home
+    numbers=$(ls exercises | cut -c1-2 | tr '\n' ' ')
     if [[ ! $number =~ ^[0-9][0-9]$ ]]; then
-        echo "Say which exercise: EX=NN, one of: $(ls exercises | cut -c1-2 | tr '\n' ' ')" >&2
+        echo "make $target needs an exercise number: type make $target EX=NN, with NN one of ${numbers% }." >&2
         exit 2
     fi
-    local home
-    home=$(ls -d exercises/"$number"-* 2>/dev/null | head -n1)
+    home=$(ls -d exercises/"$number"-* 2>/dev/null | head -n1 || true)
     if [[ -z $home ]]; then
-        echo "There is no exercise $number; exercises: $(ls exercises | tr '\n' ' ')" >&2
+        echo "There is no exercise $number: type make $target EX=NN, with NN one of ${numbers% }." >&2
         exit 2
     fi
     echo "$home"

@@ -22,8 +22,12 @@ CXX_FUZZ=${CXX_FUZZ:-clang++-19}
 case $SELECTOR in
     both) selectors=(epoll poll) ;;
     epoll | poll) selectors=("$SELECTOR") ;;
-    *) echo "SELECTOR must be epoll, poll or both, not '$SELECTOR'" >&2; exit 2 ;;
+    *) echo "SELECTOR must be epoll, poll or both, not '$SELECTOR': type make fuzz SELECTOR=poll." >&2; exit 2 ;;
 esac
+if [[ ! $FUZZ_SECONDS =~ ^[1-9][0-9]*$ ]]; then
+    echo "FUZZ_SECONDS must be a positive number of seconds, not '$FUZZ_SECONDS': type make fuzz FUZZ_SECONDS=60." >&2
+    exit 2
+fi
 
 # clang-19 and its runtime libraries (libFuzzer, the sanitizers).
 tests/tools/deps.sh clang-19 libclang-rt-19-dev || exit 1

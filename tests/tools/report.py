@@ -4,7 +4,7 @@
 Reads what tests/tools/test.sh left in each build directory: CTest's JUnit
 file (junit.xml) and the full output of every test (make-test.log, a copy
 of CTest's LastTest.log), plus build/test-report/steps.txt
-(one line per step: status and name). The site includes the result on the
+(one line per step: status, wall-clock seconds and name, tab-separated). The site includes the result on the
 page "How metalio is tested", so the numbers there are never typed by hand.
 Without a recorded run it writes a short note saying so.
 """
@@ -89,6 +89,14 @@ def configured_as(directory):
     return selector if not sanitize else f"{selector} + {sanitize}"
 
 
+def duration(seconds):
+    """'754' -> '12 min 34 s'; '' (not recorded) -> an em dash."""
+    if not seconds.isdigit():
+        return "—"
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
+
+
 def table(header, rows):
     lines = [".. list-table::", "   :header-rows: 1", ""]
     for row in [header] + rows:
@@ -136,19 +144,23 @@ def main():
 
     steps = os.path.join(BUILD, "test-report", "steps.txt")
     if os.path.exists(steps):
-        # times.txt: "name<TAB>seconds" per step, written by test.sh.
-        times_file = os.path.join(BUILD, "test-report", "times.txt")
-        times = {}
-        if os.path.exists(times_file):
-            for line in open(times_file):
-                name, _, seconds = line.rstrip("\n").rpartition("\t")
-                times[name] = seconds
-        out.append("Steps of ``make test``:\n")
+        out.append("Steps of ``make test``, with the wall-clock time each took:\n")
+        rows, total, bad = [], 0, 0
         for line in open(steps):
-            status, _, name = line.strip().partition(" ")
-            took = f" ({times[name]} s)" if name in times else ""
-            out.append(f"- {name}: **{status}**{took}")
-        out.append("")
+            line = line.rstrip("\n")
+            if not line:
+                continue
+            if "\t" in line:
+                status, seconds, name = (line.split("\t", 2) + ["", ""])[:3]
+            else:  # a run recorded before the times were kept: "status name"
+                status, _, name = line.partition(" ")
+                seconds = ""
+            if seconds.isdigit():
+                total += int(seconds)
+            bad += status != "passed"
+            rows.append([name, status if status == "passed" else f"**{status}**", duration(seconds)])
+        rows.append(["**all steps**", f"{len(rows) - bad} passed, {bad} failed", f"**{duration(str(total))}**"])
+        out.append(table(["step", "result", "time"], rows))
     open(OUT, "w").write("\n".join(out))
     return 0
 

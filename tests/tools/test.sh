@@ -10,6 +10,8 @@
 #   7. Windows: every stage and the behaviour suite cross-compiled with
 #      mingw-w64 on the IOCP selector, run under Wine
 #   8. the site: Doxygen and Sphinx, warnings are errors
+#   9. the site in headless Chromium: console errors, failed requests, links,
+#      anchors, search, the dark toggle, code widths; screenshots of every page
 # Ends with one line "N passed, N failed" over all the steps.
 set -uo pipefail
 export JOBS=${JOBS:-2}
@@ -22,20 +24,18 @@ step() {
     shift
     echo
     echo "======== $name"
-    local started=$SECONDS
-    local ok=0
-    "$@" || ok=$?
-    # How long each step took, for the testing page and CI's time budget.
-    printf '%s\t%d\n' "$name" $((SECONDS - started)) >>build/test-report/times.txt
-    echo "(${name}: $((SECONDS - started)) s)"
-    if [[ $ok -eq 0 ]]; then
+    # Each step's wall-clock seconds go beside its status (the testing page
+    # shows them as a table): status, seconds, name, separated by tabs.
+    local start=$SECONDS status=passed
+    if "$@"; then
         passed=$((passed + 1))
-        echo "passed $name" >>build/test-report/steps.txt
     else
+        status=FAILED
         failed=$((failed + 1))
         failures+=("$name")
-        echo "FAILED $name" >>build/test-report/steps.txt
     fi
+    printf '%s\t%s\t%s\n' "$status" "$((SECONDS - start))" "$name" >>build/test-report/steps.txt
+    echo "($name: $((SECONDS - start)) s)"
 }
 
 suite() {  # suite <build name> [cmake options...]
@@ -51,7 +51,7 @@ suite() {  # suite <build name> [cmake options...]
 }
 
 mkdir -p build/test-report
-rm -f build/test-report/steps.txt build/test-report/times.txt
+rm -f build/test-report/steps.txt
 
 valgrind_suite() {  # the epoll build's behaviour suite, under memcheck
     valgrind --quiet --error-exitcode=1 --leak-check=full \
@@ -73,6 +73,14 @@ step "installed library + find_package consumer" tests/install/check.sh
 step "Windows (mingw-w64, under Wine)" suite windows -DMETALIO_BUILD_EXERCISES=OFF
 # The report is written before the site is built, so the site shows this run.
 step "site (Doxygen + Sphinx -W -n)" tests/tools/docs.sh
+# The rendered site in headless Chromium; screenshots in build/browser/.
+step "site in a browser (headless Chromium)" tests/tools/browser.sh
+
+# The site was rendered before its own step and the browser step ended, so
+# its testing page lacks their times: render it once more (not a step).
+if [[ -f build/site/index.html ]]; then
+    tests/tools/docs.sh >/dev/null 2>&1 || echo "(re-rendering the site with the last steps' times failed)"
+fi
 
 echo
 for name in "${failures[@]}"; do echo "FAILED: $name"; done

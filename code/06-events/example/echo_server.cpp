@@ -2,7 +2,7 @@
 // with "Hello world!", prints what the client sends, and notices the close.
 //
 // Run it with `make run CH=06` (or pass another address: ARGS=127.0.0.1:0),
-// then in a second terminal: nc 127.0.0.1 13265
+// then in a second terminal: nc -N 127.0.0.1 13265 (end with Ctrl-D)
 #include <cstdio>
 #include <string>
 #include <unordered_map>
@@ -126,8 +126,11 @@ int main(int argc, char** argv) {
     std::string host = bound->to_string();
     host.erase(host.rfind(':'));
     if (host.front() == '[') host = host.substr(1, host.size() - 2);
-    std::printf(" $ nc %s %u\n", host.c_str(), static_cast<unsigned>(bound->port()));
-    std::printf("You'll see our welcome message and anything you type will be printed here.\n");
+    // -N: Debian's (OpenBSD) nc then shuts down its write half at Ctrl-D,
+    // so the server sees end-of-file; without it only Ctrl-C ends nc.
+    std::printf(" $ nc -N %s %u\n", host.c_str(), static_cast<unsigned>(bound->port()));
+    std::printf("You'll see our welcome message and anything you type will be printed here;\n");
+    std::printf("Ctrl-D in nc closes the connection.\n");
 
     // [loop]
     for (;;) {

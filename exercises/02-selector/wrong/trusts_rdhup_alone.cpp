@@ -1,19 +1,19 @@
-// Exercise 02, a known-wrong answer: the mapping is right, but EPOLLRDHUP
+// Exercise 02, a known-wrong answer: the bits are right, but POLLRDHUP
 // alone is taken as "read closed".
-#include <sys/epoll.h>
+#include <poll.h>
 
 #include "exercise.hpp"
 
 namespace metalio::exercise {
 
-std::uint32_t interests_to_epoll(Interest interests) {
-    std::uint32_t flags = EPOLLET;
-    if (interests.is_readable()) flags |= EPOLLIN | EPOLLRDHUP;
-    if (interests.is_writable()) flags |= EPOLLOUT;
-    if (interests.is_priority()) flags |= EPOLLPRI;
-    return flags;
+std::uint32_t interests_to_poll(Interest interests) {
+    std::uint32_t bits = 0;
+    if (interests.is_readable()) bits |= POLLIN | POLLRDHUP;
+    if (interests.is_writable()) bits |= POLLOUT;
+    if (interests.is_priority()) bits |= POLLPRI;
+    return bits;
 }
 
-bool is_read_closed(std::uint32_t epoll_events) { return (epoll_events & (EPOLLHUP | EPOLLRDHUP)) != 0; }
+bool is_read_closed(std::uint32_t revents) { return (revents & (POLLHUP | POLLRDHUP)) != 0; }
 
 }  // namespace metalio::exercise

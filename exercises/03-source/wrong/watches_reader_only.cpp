@@ -1,5 +1,5 @@
-// Exercise 03, a known-wrong answer: register_ drops the selector's answer
-// and reports success even when epoll_ctl failed.
+// Exercise 03, a known-wrong answer: chapter 03's IoSource copied, with the
+// reader as its one fd. WRITABLE then watches an end that is never writable.
 #include "exercise.hpp"
 #include "metalio/posix/source_fd.hpp"
 
@@ -7,8 +7,10 @@ namespace metalio::exercise {
 
 io::Result<void> Pipe::register_(const Registry& registry, Token token, Interest interests) {
     if (auto claimed = selector_id.associate(registry); !claimed) return claimed;
-    (void)posix::SourceFd{reader.get()}.register_(registry, token, interests);
-    return {};
+    auto registered = posix::SourceFd{reader.get()}.register_(registry, token, interests);
+    if (!registered) (void)selector_id.remove_association(registry);
+    reader_registered = registered.has_value();
+    return registered;
 }
 
 io::Result<void> Pipe::reregister(const Registry& registry, Token token, Interest interests) {
@@ -19,6 +21,7 @@ io::Result<void> Pipe::reregister(const Registry& registry, Token token, Interes
 io::Result<void> Pipe::deregister(const Registry& registry) {
     if (auto checked = selector_id.check_association(registry); !checked) return checked;
     if (auto done = posix::SourceFd{reader.get()}.deregister(registry); !done) return done;
+    reader_registered = false;
     return selector_id.remove_association(registry);
 }
 

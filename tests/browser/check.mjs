@@ -1,0 +1,251 @@
+// check.mjs SITE OUT: opens every page of the built site (SITE, e.g.
+// build/site) in Debian's headless Chromium, served over HTTP on 127.0.0.1
+// (a free port) the way `make serve` serves it, and fails on what a reader
+// would trip over:
+//   - a console error, an uncaught exception, a failed request or an HTTP error;
+//   - an internal link to a page that does not exist, or to an anchor that
+//     the target page does not have;
+//   - a search for "Waker" that does not list chapter 07;
+//   - a dark/light toggle that is missing or does not change the colours, or
+//     a default ("auto") theme that stays light on a dark system;
+//   - a code excerpt wider than its column at 1280 px (a reader would have
+//     to scroll sideways to see the end of a line);
+//   - at 400 px, a page wider than the window.
+// Screenshots of every page at 1280 and 400 px (and a few in dark mode) go
+// to OUT (build/browser), so that a person can look at them.
+//
+// The browser is /usr/bin/chromium (Debian's package); nothing here
+// downloads one.
+import { chromium } from "playwright-core";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+
+const [site, out] = process.argv.slice(2);
+if (!site || !out) {
+    console.error("usage: node check.mjs SITE_DIRECTORY SCREENSHOT_DIRECTORY");
+    process.exit(2);
+}
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+if (!fs.existsSync(path.join(site, "index.html"))) {
+    console.error(`${site}/index.html does not exist: render the site first (make docs)`);
+    process.exit(2);
+}
+if (!fs.existsSync(CHROMIUM)) {
+    console.error(`${CHROMIUM} does not exist: install Debian's chromium package (tests/tools/deps.sh chromium)`);
+    process.exit(2);
+}
+
+// ---------------------------------------------------------------- the server
+const TYPES = {
+    ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css",
+    ".svg": "image/svg+xml", ".png": "image/png", ".inv": "application/octet-stream",
+    ".txt": "text/plain; charset=utf-8", ".woff2": "font/woff2", ".woff": "font/woff",
+};
+const root = path.resolve(site);
+const server = http.createServer((request, response) => {
+    let file = decodeURIComponent(new URL(request.url, "http://x").pathname);
+    file = path.join(root, path.normalize(file));
+    if (!file.startsWith(root)) { response.writeHead(403).end(); return; }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
+    fs.readFile(file, (error, data) => {
+        if (error) { response.writeHead(404).end("not found"); return; }
+        response.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
+        response.end(data);
+    });
+});
+await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+const base = `http://127.0.0.1:${server.address().port}/`;
+
+// ----------------------------------------------------------------- the pages
+function pagesUnder(directory, prefix = "") {
+    const found = [];
+    for (const entry of fs.readdirSync(directory, { withFileTypes: true })) {
+        if (entry.name.startsWith("_")) continue;  // _static, _sources, _images
+        const relative = prefix + entry.name;
+        if (entry.isDirectory()) found.push(...pagesUnder(path.join(directory, entry.name), relative + "/"));
+        else if (entry.name.endsWith(".html")) found.push(relative);
+    }
+    return found.sort();
+}
+const pages = pagesUnder(root);
+
+const problems = [];
+const problem = (page, what) => problems.push(`${page}: ${what}`);
+
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), "metalio-chromium-"));
+const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    viewport: { width: 1280, height: 900 },
+    colorScheme: "light",
+});
+context.setDefaultTimeout(20000);
+
+// Every page: errors, requests, links, excerpt widths; screenshots.
+const anchorsOf = new Map();   // page -> Set of ids (and names)
+const linksOf = new Map();     // page -> [absolute URL]
+const shotName = (page) => page.replace(/\//g, "_").replace(/\.html$/, "") + ".png";
+for (const width of [1280, 400]) fs.mkdirSync(path.join(out, String(width)), { recursive: true });
+fs.mkdirSync(path.join(out, "dark"), { recursive: true });
+
+async function visit(page, url, width, record) {
+    const tab = await context.newPage();
+    await tab.setViewportSize({ width, height: 900 });
+    tab.on("console", (message) => {
+        if (message.type() === "error")
+            problem(page, `console error at ${width} px: ${message.text()} (${message.location().url || "no URL"})`);
+    });
+    tab.on("pageerror", (error) => problem(page, `uncaught exception at ${width} px: ${error.message}`));
+    tab.on("requestfailed", (request) =>
+        problem(page, `request failed: ${request.url()} (${request.failure()?.errorText})`));
+    tab.on("response", (response) => {
+        if (response.status() >= 400) problem(page, `HTTP ${response.status()} for ${response.url()}`);
+    });
+    try {
+        await tab.goto(url, { waitUntil: "load" });
+        await record(tab);
+    } catch (error) {
+        problem(page, `at ${width} px: ${error.message.split("\n")[0]}`);
+    }
+    await tab.close();
+}
+
+for (const page of pages) {
+    await visit(page, base + page, 1280, async (tab) => {
+        const facts = await tab.evaluate(() => {
+            const ids = [...document.querySelectorAll("[id]")].map((e) => e.id)
+                .concat([...document.querySelectorAll("a[name]")].map((e) => e.getAttribute("name")));
+            const links = [...document.querySelectorAll("a[href]")].map((a) => a.href);
+            // A code block is too wide when its text does not fit the box the
+            // theme gives it (the box then scrolls sideways).
+            const wide = [...document.querySelectorAll("div.highlight pre")]
+                .filter((pre) => pre.scrollWidth > pre.clientWidth + 1)
+                .map((pre) => {
+                    const block = pre.closest("div.literal-block-wrapper");
+                    const caption = block?.querySelector(".caption-text")?.textContent
+                        ?? block?.parentElement?.querySelector(".caption-text")?.textContent ?? "";
+                    const longest = pre.textContent.split("\n").reduce((a, b) => (b.length > a.length ? b : a), "");
+                    return `${caption || "(no caption)"}: ${pre.scrollWidth} px of text in ${pre.clientWidth} px; `
+                        + `longest line ${longest.length} columns: ${longest.trim().slice(0, 60)}...`;
+                });
+            return { ids, links, wide };
+        });
+        anchorsOf.set(page, new Set(facts.ids));
+        linksOf.set(page, facts.links);
+        for (const w of facts.wide) problem(page, `code excerpt wider than its column at 1280 px: ${w}`);
+        await tab.screenshot({ path: path.join(out, "1280", shotName(page)), fullPage: true });
+    });
+    await visit(page, base + page, 400, async (tab) => {
+        const overflow = await tab.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        if (overflow > 0) problem(page, `at 400 px the page is ${overflow} px wider than the window`);
+        await tab.screenshot({ path: path.join(out, "400", shotName(page)), fullPage: true });
+    });
+}
+
+// Internal links and anchors.
+for (const [page, links] of linksOf) {
+    for (const link of links) {
+        if (!link.startsWith(base)) continue;
+        const url = new URL(link);
+        let target = decodeURIComponent(url.pathname.slice(1)) || "index.html";
+        if (target.endsWith("/")) target += "index.html";
+        if (target.startsWith("_")) {  // _static, _sources, _images: a file must exist
+            if (!fs.existsSync(path.join(root, target))) problem(page, `link to a missing file: ${target}`);
+            continue;
+        }
+        if (!anchorsOf.has(target)) {
+            problem(page, `link to a page that does not exist: ${target}`);
+            continue;
+        }
+        const anchor = decodeURIComponent(url.hash.slice(1));
+        if (anchor && !anchorsOf.get(target).has(anchor)) problem(page, `link to a missing anchor: ${target}#${anchor}`);
+    }
+}
+
+// Search: "Waker" must list chapter 07.
+await visit("search.html", base + "search.html?q=Waker", 1280, async (tab) => {
+    try {
+        await tab.waitForFunction(() => {
+            const summary = document.querySelector("#search-results p.search-summary, #search-results p");
+            return summary && !/Preparing|Searching/.test(summary.textContent) &&
+                document.querySelectorAll("#search-results ul.search li").length > 0;
+        }, null, { timeout: 20000 });
+    } catch {
+        problem("search.html", "a search for Waker listed nothing within 20 s");
+        return;
+    }
+    const hits = await tab.$$eval("#search-results ul.search li a", (as) => as.map((a) => a.getAttribute("href")));
+    if (!hits.some((href) => href.includes("chapters/07-waker.html")))
+        problem("search.html", `a search for Waker does not list chapter 07 (it lists: ${hits.slice(0, 8).join(", ")})`);
+    await tab.screenshot({ path: path.join(out, "1280", "search-Waker.png") });
+});
+
+// The dark/light toggle: it must be visible, and clicking it must change the
+// page's colours (furo cycles auto -> dark -> light, or auto -> light -> dark).
+const colours = (tab) => tab.evaluate(() => {
+    const style = getComputedStyle(document.body);
+    const code = document.querySelector("div.highlight");
+    return `${style.backgroundColor} / ${style.color} / ${code ? getComputedStyle(code).backgroundColor : ""}`;
+});
+const luminance = (rgb) => {
+    const [r, g, b] = (rgb.match(/\d+/g) || ["0", "0", "0"]).map(Number);
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+};
+for (const page of ["index.html", "chapters/02-selector.html", "chapters/07-waker.html"]) {
+    for (const width of [1280, 400]) {
+        await visit(page, base + page, width, async (tab) => {
+            const toggle = tab.locator(".theme-toggle:visible").first();
+            if ((await toggle.count()) === 0) {
+                problem(page, `no visible dark/light toggle at ${width} px`);
+                return;
+            }
+            const seen = [await colours(tab)];
+            let dark = null;
+            for (let click = 0; click < 3; click++) {
+                await toggle.click();
+                await tab.waitForTimeout(150);
+                seen.push(await colours(tab));
+                if ((await tab.evaluate(() => document.body.dataset.theme)) === "dark") {
+                    dark = seen[seen.length - 1];
+                    await tab.screenshot({ path: path.join(out, "dark", `${width}-${shotName(page)}`), fullPage: true });
+                }
+            }
+            if (new Set(seen).size < 2) problem(page, `the toggle does not change the colours (${seen[0]})`);
+            else if (!dark) problem(page, "the toggle never selects the dark theme");
+            else if (luminance(dark.split(" / ")[0]) > 100)
+                problem(page, `the dark theme's background is not dark: ${dark}`);
+            // Leave the next pages in the default (auto) theme.
+            await tab.evaluate(() => localStorage.removeItem("theme"));
+        });
+    }
+}
+
+// The default theme ("auto") follows the system: on a dark desktop the whole
+// page turns dark, not only the code blocks.
+await visit("index.html", base + "index.html", 1280, async (tab) => {
+    await tab.evaluate(() => localStorage.removeItem("theme"));
+    await tab.emulateMedia({ colorScheme: "dark" });
+    await tab.reload({ waitUntil: "load" });
+    const [background, code] = (await colours(tab)).split(" / ").filter((_, i) => i !== 1);
+    if (luminance(background) > 100)
+        problem("index.html", `with a dark system and the auto theme the page stays light (${background})`);
+    if (code && luminance(code) > 100) problem("index.html", `with a dark system the code stays light (${code})`);
+    await tab.screenshot({ path: path.join(out, "dark", "auto-system-dark-index.png") });
+});
+
+await context.close();
+server.close();
+fs.rmSync(profile, { recursive: true, force: true });
+
+console.log(`${pages.length} pages checked at 1280 and 400 px; screenshots in ${out}/{1280,400,dark}`);
+if (problems.length) {
+    const unique = [...new Set(problems)];
+    for (const p of unique) console.log(`FAIL ${p}`);
+    console.log(`${unique.length} problem(s)`);
+    process.exit(1);
+}
+console.log("no problems");

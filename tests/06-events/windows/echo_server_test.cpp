@@ -54,7 +54,7 @@ public:
         process_ = OwnedHandle(started.hProcess);
         const OwnedHandle thread(started.hThread);
         // " $ nc 127.0.0.1 PORT" tells us where it listens.
-        for (int i = 0; i < 3; ++i) {
+        for (int i = 0; i < 4; ++i) {  // the banner's four lines
             const std::string line = next_line();
             if (line.rfind(" $ nc ", 0) == 0) port_ = static_cast<std::uint16_t>(std::stoi(line.substr(line.rfind(' '))));
         }

@@ -42,7 +42,7 @@ TEST_CASE("INVALID_HANDLE_VALUE becomes the error, and a missing file compares e
     CHECK_FALSE(missing.error().message().empty());
 }
 
-TEST_CASE("a successful call returns the function's own result; OwnedHandle closes it") {
+TEST_CASE("a successful call returns the function's own result, and OwnedHandle closes it") {
     const metalio::test::FdLeakCheck no_leak;
     const auto port = METALIO_WINCALL(fails_with_null, CreateIoCompletionPort, INVALID_HANDLE_VALUE, HANDLE{nullptr},
                                       ULONG_PTR{0}, DWORD{0});

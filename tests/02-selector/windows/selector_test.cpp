@@ -99,7 +99,7 @@ TEST_CASE("sent data is reported readable with its token, once: the emulated edg
     REQUIRE(selector.deregister(**state));
 }
 
-TEST_CASE("a connected socket is writable at once; reregister changes token and interests") {
+TEST_CASE("a connected socket is writable at once, and reregister changes token and interests") {
     const metalio::test::FdLeakCheck no_leak;
     auto pair = socket_pair();
     const Selector selector = make_selector();
@@ -200,7 +200,7 @@ TEST_CASE("a refused connect is an error event, writable and readable") {
     REQUIRE(selector.deregister(**state));
 }
 
-TEST_CASE("sockets share \\Device\\Afd handles, 32 to a handle; unused handles are closed") {
+TEST_CASE("sockets share AFD handles, 32 to a handle, and unused handles are closed") {
     const metalio::test::FdLeakCheck no_leak;
     const Selector selector = make_selector();
     std::vector<metalio::test::SocketPair> pairs;
@@ -253,7 +253,7 @@ TEST_CASE("register from another thread while select blocks: the blocked select 
     REQUIRE(selector.deregister(*state));
 }
 
-TEST_CASE("select checks its arguments; a clone is the same selector") {
+TEST_CASE("select checks its arguments, and a clone is the same selector") {
     const Selector selector = make_selector();
     Events none = Events::with_capacity(0);
     CHECK(selector.select(none, 0ms).error() == Errc::zero_capacity_events);

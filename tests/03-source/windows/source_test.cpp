@@ -90,7 +90,7 @@ TEST_CASE("do_io re-arms after WouldBlock: a drained socket reports new data aga
     REQUIRE(registry.deregister(source));
 }
 
-TEST_CASE("destroying a registered IoSource deregisters it; its late completion is dropped") {
+TEST_CASE("destroying a registered IoSource deregisters it, and its late completion is dropped") {
     const metalio::test::FdLeakCheck no_leak;
     auto pair = metalio::test::socket_pair();
     const Registry registry = make_registry();
@@ -105,7 +105,7 @@ TEST_CASE("destroying a registered IoSource deregisters it; its late completion 
     CHECK(registry.selector().polls_in_flight() == 0);
 }
 
-TEST_CASE("a moved IoSource keeps its registration; into_socket gives the socket up unregistered") {
+TEST_CASE("a moved IoSource keeps its registration, and into_socket gives the socket up unregistered") {
     const metalio::test::FdLeakCheck no_leak;
     auto pair = metalio::test::socket_pair();
     const Registry registry = make_registry();

@@ -37,7 +37,7 @@ std::string read_all(const metalio::Registry& registry, const TcpStream& stream,
 
 }  // namespace
 
-TEST_CASE("bind on port 0 gets a real port; accept with nobody waiting is WouldBlock") {
+TEST_CASE("bind on port 0 gets a real port, and accept with nobody waiting is WouldBlock") {
     const metalio::test::FdLeakCheck no_leak;
     auto listener = TcpListener::bind(localhost_v4());
     REQUIRE_MESSAGE(listener.has_value(), why(listener));
@@ -62,7 +62,7 @@ TEST_CASE("without SO_REUSEADDR a second listener cannot take a port in use") {
     CHECK(second.error() == std::errc::address_in_use);
 }
 
-TEST_CASE("connect is in progress at once; the writable event says it is done") {
+TEST_CASE("connect is in progress at once, and the writable event says it is done") {
     const metalio::test::FdLeakCheck no_leak;
     const auto registry = make_registry();
     const Connection pair = connect_pair(registry);
@@ -97,7 +97,7 @@ TEST_CASE("a refused connect: error event, and take_error says connection refuse
     // "a second take_error() says nothing" is checked on Unix only.
 }
 
-TEST_CASE("write, read and peek move bytes; an empty socket is WouldBlock") {
+TEST_CASE("write, read and peek move bytes, and an empty socket is WouldBlock") {
     const metalio::test::FdLeakCheck no_leak;
     const auto registry = make_registry();
     const Connection pair = connect_pair(registry);
@@ -191,7 +191,7 @@ TEST_CASE("every failing step of bind and connect closes the socket (fault injec
     metalio::sys::fault::reset();
 }
 
-TEST_CASE("raw sockets: from_raw_socket adopts, into_raw_socket gives up") {
+TEST_CASE("raw sockets: from_raw_socket adopts and into_raw_socket gives up") {
     const metalio::test::FdLeakCheck no_leak;
     auto listener = TcpListener::bind(localhost_v4());
     REQUIRE(listener.has_value());

@@ -113,7 +113,7 @@ TEST_CASE("a second Waker on one Poll is refused with Errc::waker_exists, also t
     CHECK(again.has_value());
 }
 
-TEST_CASE("a moved Waker keeps working; the moved-from one owns nothing") {
+TEST_CASE("a moved Waker keeps working, and the moved-from one owns nothing") {
     Poll poll = make_poll();
     auto made = Waker::create(poll.registry(), Token{5});
     REQUIRE(made.has_value());

@@ -25,8 +25,8 @@ namespace metalio::net {
 class TcpListener {
 public:
     /// Creates a listening socket on @p addr: socket(), `SO_REUSEADDR` (not
-    /// on Windows, see chapter 04), bind(), listen(1024). On failure of any step the socket is closed and
-    /// that step's error returned. Port 0 lets the kernel pick a free port
+    /// on Windows, see chapter 04), bind(), listen(1024). On failure of any
+    /// step the socket is closed and that step's error returned. Port 0 lets the kernel pick a free port
     /// (local_addr() says which).
     static io::Result<TcpListener> bind(const SocketAddr& addr) noexcept;
 

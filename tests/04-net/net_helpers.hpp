@@ -15,6 +15,7 @@
 #include "metalio/net/tcp_listener.hpp"
 #include "metalio/registry.hpp"
 #include "metalio_test.hpp"
+#include "waitable_registry.hpp"
 
 // Failure messages print addresses as text ("127.0.0.1:4242"), not "{?}".
 template <>
@@ -28,11 +29,9 @@ using namespace std::chrono_literals;
 
 using metalio::test::why;
 
-inline metalio::Registry make_registry() {
-    auto selector = metalio::sys::Selector::create();
-    REQUIRE(selector.has_value());
-    return metalio::Registry(std::move(*selector));
-}
+using metalio::test::WaitableRegistry;
+
+inline WaitableRegistry make_registry() { return metalio::test::make_waitable_registry(); }
 
 inline metalio::net::SocketAddr localhost_v4(std::uint16_t port = 0) {
     return metalio::net::SocketAddr::v4({127, 0, 0, 1}, port);
@@ -46,13 +45,13 @@ inline metalio::net::SocketAddr localhost_v6(std::uint16_t port = 0) {
 
 /// Waits (up to @p timeout) for an event carrying @p token and returns it,
 /// or nullopt if none came. Events for other tokens are skipped.
-inline std::optional<metalio::Event> wait_for(const metalio::Registry& registry, metalio::Token token,
+inline std::optional<metalio::Event> wait_for(const WaitableRegistry& registry, metalio::Token token,
                                               std::chrono::milliseconds timeout = 5s) {
     metalio::Events events = metalio::Events::with_capacity(16);
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
         const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - std::chrono::steady_clock::now());
-        const auto polled = registry.selector().select(events, left);
+        const auto polled = registry.selector.select(events, left);
         if (!polled && metalio::io::is_interrupted(polled.error())) continue;
         REQUIRE_MESSAGE(polled.has_value(), "select failed: ", why(polled));
         for (const metalio::Event event : events) {
@@ -69,7 +68,7 @@ inline bool is_cloexec(int fd) { return (::fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0
 
 /// accept() that waits for the listener's READABLE event when nothing is queued yet.
 inline std::pair<metalio::net::TcpStream, metalio::net::SocketAddr> accept_one(
-    const metalio::Registry& registry, const metalio::net::TcpListener& listener, metalio::Token token) {
+    const WaitableRegistry& registry, const metalio::net::TcpListener& listener, metalio::Token token) {
     for (int attempt = 0; attempt < 100; ++attempt) {
         auto accepted = listener.accept();
         if (accepted) return std::move(*accepted);
@@ -90,7 +89,7 @@ struct Connection {
 /// (client writable) and returns both ends, registered with @p registry:
 /// the client with token 1, the server end with token 2, both for
 /// READABLE | WRITABLE.
-inline Connection connect_pair(const metalio::Registry& registry) {
+inline Connection connect_pair(const WaitableRegistry& registry) {
     auto listener = metalio::net::TcpListener::bind(localhost_v4());
     REQUIRE(listener.has_value());
     REQUIRE(registry.register_(*listener, metalio::Token{0}, metalio::Interest::READABLE));

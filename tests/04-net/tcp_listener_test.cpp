@@ -54,7 +54,7 @@ TEST_CASE("TcpListener::bind on [::1] port 0 works (IPv6 loopback)") {
     CHECK(address->to_string() == "[::1]:" + std::to_string(address->port()));
 
     // And a connection over it arrives.
-    const metalio::Registry registry = make_registry();
+    const net_test::WaitableRegistry registry = make_registry();
     REQUIRE(registry.register_(*listener, Token{0}, Interest::READABLE));
     const auto client = TcpStream::connect(*address);
     REQUIRE(client.has_value());
@@ -93,7 +93,7 @@ TEST_CASE("a listening socket is non-blocking, close-on-exec, has SO_REUSEADDR a
 
 TEST_CASE("the listener is readable when a client connects: accept succeeds once, then WouldBlock") {
     const metalio::test::FdLeakCheck no_leak;
-    const metalio::Registry registry = make_registry();
+    const net_test::WaitableRegistry registry = make_registry();
     const auto listener = TcpListener::bind(localhost_v4());
     REQUIRE(listener.has_value());
     REQUIRE(registry.register_(*listener, Token{7}, Interest::READABLE));
@@ -186,7 +186,7 @@ TEST_CASE("fault in any system call of TcpListener::bind returns that error and 
 
 TEST_CASE("fault in accept4 is reported and the listener keeps working") {
     const metalio::test::FdLeakCheck no_leak;
-    const metalio::Registry registry = make_registry();
+    const net_test::WaitableRegistry registry = make_registry();
     const auto listener = TcpListener::bind(localhost_v4());
     REQUIRE(listener.has_value());
     REQUIRE(registry.register_(*listener, Token{0}, Interest::READABLE));

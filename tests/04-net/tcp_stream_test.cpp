@@ -31,7 +31,7 @@ constexpr Token kClient{1};
 constexpr Token kServer{2};
 
 /// Reads exactly @p size bytes, waiting for READABLE events in between.
-std::string read_exactly(const metalio::Registry& registry, const TcpStream& stream, Token token, std::size_t size) {
+std::string read_exactly(const net_test::WaitableRegistry& registry, const TcpStream& stream, Token token, std::size_t size) {
     std::string received;
     std::byte buffer[256];
     while (received.size() < size) {
@@ -74,7 +74,7 @@ static_assert(std::is_nothrow_move_constructible_v<TcpStream>);
 
 TEST_CASE("connect returns at once and the first event is WRITABLE and then peer_addr is the listener") {
     const metalio::test::FdLeakCheck no_leak;
-    const metalio::Registry registry = make_registry();
+    const net_test::WaitableRegistry registry = make_registry();
     const auto listener = TcpListener::bind(localhost_v4());
     REQUIRE(listener.has_value());
     const auto address = listener->local_addr();
@@ -98,7 +98,7 @@ TEST_CASE("connect returns at once and the first event is WRITABLE and then peer
 
 TEST_CASE("connect to a closed port reports an error event and take_error returns ECONNREFUSED") {
     const metalio::test::FdLeakCheck no_leak;
-    const metalio::Registry registry = make_registry();
+    const net_test::WaitableRegistry registry = make_registry();
     SocketAddr closed = localhost_v4();
     {
         // A port that was just free: bind, note it, close.
@@ -133,7 +133,7 @@ TEST_CASE("connect to a closed port reports an error event and take_error return
 
 TEST_CASE("data flows both ways, with read/write and with the vectored forms") {
     const metalio::test::FdLeakCheck no_leak;
-    const metalio::Registry registry = make_registry();
+    const net_test::WaitableRegistry registry = make_registry();
     const auto pair = connect_pair(registry);
 
     const auto written = pair.client.write(std::string_view("hello"));
@@ -179,7 +179,7 @@ TEST_CASE("data flows both ways, with read/write and with the vectored forms") {
 
 TEST_CASE("peek returns queued bytes without consuming them") {
     const metalio::test::FdLeakCheck no_leak;
-    const metalio::Registry registry = make_registry();
+    const net_test::WaitableRegistry registry = make_registry();
     const auto pair = connect_pair(registry);
     REQUIRE(pair.client.write(std::string_view("abc")) == 3u);
     REQUIRE(wait_for(registry, kServer).has_value());
@@ -194,7 +194,7 @@ TEST_CASE("peek returns queued bytes without consuming them") {
 
 TEST_CASE("shutdown(Write) is seen by the peer as read-closed and end-of-file while the other direction still works") {
     const metalio::test::FdLeakCheck no_leak;
-    const metalio::Registry registry = make_registry();
+    const net_test::WaitableRegistry registry = make_registry();
     const auto pair = connect_pair(registry);
     // Drain the server's initial WRITABLE event first.
     (void)wait_for(registry, kServer, 100ms);
@@ -218,7 +218,7 @@ TEST_CASE("shutdown(Write) is seen by the peer as read-closed and end-of-file wh
 TEST_CASE("writing after the peer closed fails with EPIPE or ECONNRESET, never WouldBlock, and raises no SIGPIPE") {
     const metalio::test::FdLeakCheck no_leak;
     const SigpipeCounter counter;
-    const metalio::Registry registry = make_registry();
+    const net_test::WaitableRegistry registry = make_registry();
     for (const bool vectored : {false, true}) {
         CAPTURE(vectored);
         auto pair = connect_pair(registry);
@@ -245,7 +245,7 @@ TEST_CASE("writing after the peer closed fails with EPIPE or ECONNRESET, never W
 
 TEST_CASE("TcpStream nodelay and ttl round-trip and the addresses of both ends match") {
     const metalio::test::FdLeakCheck no_leak;
-    const metalio::Registry registry = make_registry();
+    const net_test::WaitableRegistry registry = make_registry();
     const auto pair = connect_pair(registry);
     REQUIRE(pair.client.set_nodelay(true));
     CHECK(pair.client.nodelay() == true);
@@ -266,7 +266,7 @@ TEST_CASE("TcpStream nodelay and ttl round-trip and the addresses of both ends m
 
 TEST_CASE("TcpStream into_raw_fd / from_raw_fd hand the same connection over") {
     const metalio::test::FdLeakCheck no_leak;
-    const metalio::Registry registry = make_registry();
+    const net_test::WaitableRegistry registry = make_registry();
     auto pair = connect_pair(registry);
     REQUIRE(registry.deregister(pair.client));
     const int fd = pair.client.as_raw_fd();
@@ -302,7 +302,7 @@ TEST_CASE("fault in socket or connect makes TcpStream::connect fail with that er
 
 TEST_CASE("read and write errors from the kernel come back unchanged (fault injection on send and read)") {
     const metalio::test::FdLeakCheck no_leak;
-    const metalio::Registry registry = make_registry();
+    const net_test::WaitableRegistry registry = make_registry();
     const auto pair = connect_pair(registry);
     fault::reset();
     fault::fail_next("send", ENOBUFS);

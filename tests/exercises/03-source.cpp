@@ -11,6 +11,7 @@
 #include "metalio/events.hpp"
 #include "metalio/posix/source_fd.hpp"
 #include "metalio_test.hpp"
+#include "waitable_registry.hpp"
 
 using namespace std::chrono_literals;
 using metalio::Errc;
@@ -24,11 +25,9 @@ static_assert(metalio::Source<Pipe>, "Pipe must keep the three member functions 
 
 namespace {
 
-Registry make_registry() {
-    auto selector = metalio::sys::Selector::create();
-    REQUIRE(selector.has_value());
-    return Registry(std::move(*selector));
-}
+using metalio::test::WaitableRegistry;
+
+WaitableRegistry make_registry() { return metalio::test::make_waitable_registry(); }
 
 void open_pipe(Pipe& pipe) {
     int ends[2];
@@ -44,9 +43,9 @@ struct Seen {
 };
 
 // The events one short poll returns.
-std::vector<Seen> poll_events(const Registry& registry, std::chrono::milliseconds timeout) {
+std::vector<Seen> poll_events(const WaitableRegistry& registry, std::chrono::milliseconds timeout) {
     Events events = Events::with_capacity(8);
-    const auto polled = registry.selector().select(events, timeout);
+    const auto polled = registry.selector.select(events, timeout);
     REQUIRE_MESSAGE(polled.has_value(), "polling failed: ", metalio::test::why(polled));
     std::vector<Seen> seen;
     for (const metalio::Event event : events) seen.push_back({event.token(), event.is_readable(), event.is_writable()});
@@ -67,7 +66,7 @@ bool any_readable(const std::vector<Seen>& seen) {
 
 TEST_CASE("READABLE: the reader is watched, and data written is reported with the token") {
     const metalio::test::FdLeakCheck no_leak;
-    const Registry registry = make_registry();
+    const WaitableRegistry registry = make_registry();
     Pipe pipe;
     open_pipe(pipe);
     const auto registered = registry.register_(pipe, Token{5}, Interest::READABLE);
@@ -84,7 +83,7 @@ TEST_CASE("READABLE: the reader is watched, and data written is reported with th
 
 TEST_CASE("WRITABLE: the writer is watched, and its room is reported with the token") {
     const metalio::test::FdLeakCheck no_leak;
-    const Registry registry = make_registry();
+    const WaitableRegistry registry = make_registry();
     Pipe pipe;
     open_pipe(pipe);
     const auto registered = registry.register_(pipe, Token{6}, Interest::WRITABLE);
@@ -99,7 +98,7 @@ TEST_CASE("WRITABLE: the writer is watched, and its room is reported with the to
 
 TEST_CASE("READABLE | WRITABLE watches both ends under one token") {
     const metalio::test::FdLeakCheck no_leak;
-    const Registry registry = make_registry();
+    const WaitableRegistry registry = make_registry();
     Pipe pipe;
     open_pipe(pipe);
     const auto registered = registry.register_(pipe, Token{7}, Interest::READABLE | Interest::WRITABLE);
@@ -111,7 +110,7 @@ TEST_CASE("READABLE | WRITABLE watches both ends under one token") {
 
 TEST_CASE("reregister moves the watch between the ends and passes the new token on") {
     const metalio::test::FdLeakCheck no_leak;
-    const Registry registry = make_registry();
+    const WaitableRegistry registry = make_registry();
     Pipe pipe;
     open_pipe(pipe);
     REQUIRE_MESSAGE(registry.register_(pipe, Token{1}, Interest::READABLE), "register_(READABLE) failed");
@@ -139,7 +138,7 @@ TEST_CASE("reregister moves the watch between the ends and passes the new token 
 
 TEST_CASE("deregister stops both ends, and the Pipe can be registered again") {
     const metalio::test::FdLeakCheck no_leak;
-    const Registry registry = make_registry();
+    const WaitableRegistry registry = make_registry();
     Pipe pipe;
     open_pipe(pipe);
     REQUIRE_MESSAGE(registry.register_(pipe, Token{1}, Interest::READABLE | Interest::WRITABLE), "register_ failed");
@@ -156,7 +155,7 @@ TEST_CASE("deregister stops both ends, and the Pipe can be registered again") {
 
 TEST_CASE("PRIORITY is refused with invalid_argument, and nothing is claimed") {
     const metalio::test::FdLeakCheck no_leak;
-    const Registry registry = make_registry();
+    const WaitableRegistry registry = make_registry();
     Pipe pipe;
     open_pipe(pipe);
     const auto refused = registry.register_(pipe, Token{1}, Interest::READABLE | Interest::PRIORITY);
@@ -175,8 +174,8 @@ TEST_CASE("PRIORITY is refused with invalid_argument, and nothing is claimed") {
 
 TEST_CASE("the claim: twice is already_registered, another registry is registered_elsewhere") {
     const metalio::test::FdLeakCheck no_leak;
-    const Registry first = make_registry();
-    const Registry second = make_registry();
+    const WaitableRegistry first = make_registry();
+    const WaitableRegistry second = make_registry();
     Pipe pipe;
     open_pipe(pipe);
     REQUIRE_MESSAGE(first.register_(pipe, Token{1}, Interest::READABLE), "register_ with the first registry failed");
@@ -200,7 +199,7 @@ TEST_CASE("the claim: twice is already_registered, another registry is registere
 
 TEST_CASE("register_ is all or nothing: when the writer is refused, the reader is not left registered") {
     const metalio::test::FdLeakCheck no_leak;
-    const Registry registry = make_registry();
+    const WaitableRegistry registry = make_registry();
     Pipe pipe;
     open_pipe(pipe);
     // The reader's registration goes through; the writer's is the next one

@@ -11,6 +11,7 @@
 #include "metalio/registry.hpp"
 #include "metalio/sys/unix/net.hpp"
 #include "metalio_test.hpp"
+#include "waitable_registry.hpp"
 
 using metalio::exercise::bind_listener;
 using metalio::net::SocketAddr;
@@ -66,9 +67,7 @@ TEST_CASE("the socket listens: a client's connection can be accepted") {
     REQUIRE_MESSAGE(fd.has_value(), "bind_listener returned an error: ", why(fd));
     CHECK_MESSAGE(int_option(fd->get(), SO_ACCEPTCONN) != 0, "the socket is not listening: call listen(fd, 1024)");
 
-    auto selector = metalio::sys::Selector::create();
-    REQUIRE(selector.has_value());
-    const metalio::Registry registry(std::move(*selector));
+    const auto registry = metalio::test::make_waitable_registry();
     const auto listener = metalio::net::TcpListener::from_raw_fd(fd->release());
     REQUIRE(registry.register_(listener, metalio::Token{0}, metalio::Interest::READABLE));
     const auto address = listener.local_addr();
@@ -76,7 +75,7 @@ TEST_CASE("the socket listens: a client's connection can be accepted") {
     const auto client = metalio::net::TcpStream::connect(*address);
     REQUIRE_MESSAGE(client.has_value(), "could not connect to the socket: ", why(client));
     metalio::Events events = metalio::Events::with_capacity(4);
-    REQUIRE(registry.selector().select(events, 5s));
+    REQUIRE(registry.selector.select(events, 5s));
     CHECK_MESSAGE(!events.empty(), "no connection arrived within 5 s: is the socket listening?");
     const auto accepted = listener.accept();
     CHECK_MESSAGE(accepted.has_value(), "accept failed: ", why(accepted));

@@ -5,11 +5,23 @@
 set -euo pipefail
 root=build/install
 rm -rf "$root"
-cmake -S . -B "$root/library" -DCMAKE_BUILD_TYPE=Release -DMETALIO_FAULT_INJECTION=OFF \
-      -DMETALIO_BUILD_TESTS=OFF -DCMAKE_INSTALL_PREFIX="$PWD/$root/prefix" >/dev/null
+# The default configuration, as a user would build it: no option but the prefix.
+cmake -S . -B "$root/library" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$PWD/$root/prefix" >/dev/null
 cmake --build "$root/library" -j"${JOBS:-2}" >/dev/null
 cmake --install "$root/library" >/dev/null
 echo "installed: $(find "$root/prefix" -type f | wc -l) files in $root/prefix"
+# The installed library carries no fault-injection hook: its exported
+# targets compile every consumer with METALIO_FAULT_INJECTION=0.
+if ! grep -q 'METALIO_FAULT_INJECTION=0' "$root"/prefix/lib/cmake/metalio/metalioTargets.cmake; then
+    echo "the installed library was built with fault injection (METALIO_FAULT_INJECTION=0 not in metalioTargets.cmake)"
+    exit 1
+fi
+# ... and no system call wrapper in its archives calls the hook.
+if nm -C --undefined-only "$root"/prefix/lib/libmetalio_stage*.a 2>/dev/null | grep -q 'sys::fault::check'; then
+    echo "an installed archive still calls metalio::sys::fault::check"
+    exit 1
+fi
+echo "installed library built without fault injection"
 cmake -S tests/install -B "$root/consumer" -DCMAKE_PREFIX_PATH="$PWD/$root/prefix" >/dev/null
 cmake --build "$root/consumer" -j"${JOBS:-2}" >/dev/null
 echo "consumer built against find_package(metalio): $root/consumer/echo_server"

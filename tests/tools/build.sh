@@ -12,7 +12,8 @@
 set -euo pipefail
 name=$1
 shift
-options=(-DCMAKE_BUILD_TYPE=Debug)
+# The tests opt in to fault injection (the library's default has none).
+options=(-DCMAKE_BUILD_TYPE=Debug -DMETALIO_BUILD_TESTS=ON -DMETALIO_FAULT_INJECTION=ON)
 # The selector is part of the name: "poll", "asan-poll", "tsan-poll" build
 # on poll(2); a name containing "windows" cross-compiles for Windows on IOCP
 # (tests run under Wine); every other name builds on epoll. Said explicitly

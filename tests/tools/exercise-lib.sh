@@ -20,7 +20,7 @@ exercise_home() {
 # Returns the compiler's status; its output goes to stdout.
 build_mine() {
     local number=$1
-    cmake -S . -B build/epoll -DCMAKE_BUILD_TYPE=Debug >/dev/null
+    cmake -S . -B build/epoll -DCMAKE_BUILD_TYPE=Debug -DMETALIO_BUILD_TESTS=ON -DMETALIO_FAULT_INJECTION=ON >/dev/null
     cmake --build build/epoll -j"${JOBS:-2}" --target "exercise${number}_mine" 2>&1 |
         grep -v -E '^(\[|gmake|make\[|Consolidate|Scanning|Built target|Building|Linking)' || true
     return "${PIPESTATUS[0]}"

@@ -39,7 +39,8 @@ for selector in "${selectors[@]}"; do
     echo "======== fuzz: $selector selector, ${FUZZ_SECONDS}s"
     options=(-DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER="$CXX_FUZZ" -DCMAKE_CXX_FLAGS=-O1
              -DMETALIO_SANITIZE=fuzzer-no-link,address,undefined -DMETALIO_FUZZER=ON
-             -DMETALIO_BUILD_EXERCISES=OFF -DMETALIO_SELECTOR="$selector")
+             -DMETALIO_BUILD_TESTS=ON -DMETALIO_FAULT_INJECTION=ON -DMETALIO_BUILD_EXERCISES=OFF
+             -DMETALIO_SELECTOR="$selector")
     if ! cmake -S . -B "$dir" "${options[@]}" >"$dir.configure.log" 2>&1; then
         cat "$dir.configure.log"
         exit 1

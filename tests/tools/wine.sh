@@ -17,4 +17,10 @@ export WINEPREFIX=$METALIO_WINEPREFIX
 export WINEDEBUG=-all
 export WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
 export WINEARCH=win64
+# One wine server for a whole ctest run: by default it exits as soon as its
+# last program does, and with tests starting and ending in parallel a new
+# program can then connect to a server that is shutting down and hang. A
+# server kept for 60 s after its last client closes that gap (and saves the
+# restart); starting it when one runs already is a no-op.
+wineserver -p60 >/dev/null 2>&1 || true
 exec wine "$@"

@@ -52,8 +52,7 @@ int main() {
     }
     std::printf("after writing:  %zu event(s)\n", events.size());
     for (const metalio::Event event : events) {
-        std::printf("  token=%zu readable=%d writable=%d read_closed=%d error=%d\n", event.token().value,
-                    event.is_readable(), event.is_writable(), event.is_read_closed(), event.is_error());
+        std::printf("  %s\n", event.to_string().c_str());  // the token and every flag that is set
     }
     // [select]
     return 0;

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -41,6 +42,41 @@ bool echo_all(int fd, const char* from) {
     }
 }
 
+// [nonblocking-stdin]
+// stdin's flags belong to its open file description, which the shell that
+// started us shares: left non-blocking, the shell's own next read could
+// fail with EAGAIN. So O_NONBLOCK is set for the life of this object only
+// and the old flags come back on every way out: a return, or a SIGINT /
+// SIGTERM (Ctrl-C), whose handler puts them back and then lets the signal
+// end the program as it would have.
+int saved_stdin_flags = -1;
+
+extern "C" void restore_stdin_and_die(int signal_number) {
+    ::fcntl(STDIN_FILENO, F_SETFL, saved_stdin_flags);  // async-signal-safe
+    std::signal(signal_number, SIG_DFL);
+    std::raise(signal_number);
+}
+
+class NonBlockingStdin {
+public:
+    NonBlockingStdin() {
+        saved_stdin_flags = ::fcntl(STDIN_FILENO, F_GETFL);
+        if (saved_stdin_flags == -1) return;  // no stdin at all: nothing to change
+        std::signal(SIGINT, restore_stdin_and_die);
+        std::signal(SIGTERM, restore_stdin_and_die);
+        ::fcntl(STDIN_FILENO, F_SETFL, saved_stdin_flags | O_NONBLOCK);
+    }
+    ~NonBlockingStdin() {
+        if (saved_stdin_flags == -1) return;
+        ::fcntl(STDIN_FILENO, F_SETFL, saved_stdin_flags);
+        std::signal(SIGINT, SIG_DFL);
+        std::signal(SIGTERM, SIG_DFL);
+    }
+    NonBlockingStdin(const NonBlockingStdin&) = delete;
+    NonBlockingStdin& operator=(const NonBlockingStdin&) = delete;
+};
+// [nonblocking-stdin]
+
 }  // namespace
 
 int main() {
@@ -50,7 +86,12 @@ int main() {
         return 1;
     }
     // [registry]
-    const metalio::Registry registry(std::move(*selector));
+    // The Registry registers; waiting is the selector's job, and a Registry
+    // does not hand its selector out (Poll, chapter 05, keeps both). So the
+    // example keeps a second handle on the same selector to wait on.
+    auto registering = selector->try_clone();
+    if (!registering) return 1;
+    const metalio::Registry registry(std::move(*registering));
 
     int ends[2];
     if (::pipe2(ends, O_NONBLOCK | O_CLOEXEC) != 0) return 1;
@@ -63,7 +104,8 @@ int main() {
 
     // stdin must not block us either. A regular file or /dev/null cannot be
     // polled at all (EPERM): say so and go on with the pipe alone.
-    ::fcntl(STDIN_FILENO, F_SETFL, ::fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
+    // Back to blocking when main returns (see NonBlockingStdin).
+    const NonBlockingStdin nonblocking_stdin;
     bool stdin_open = true;
     if (auto done = registry.register_(SourceFd{STDIN_FILENO}, kStdin, Interest::READABLE); !done) {
         std::printf("stdin cannot be polled (%s); showing the pipe only\n", done.error().message().c_str());
@@ -86,7 +128,7 @@ int main() {
     metalio::Events events = metalio::Events::with_capacity(8);
     bool pipe_open = true;
     while (stdin_open || pipe_open) {
-        if (auto polled = registry.selector().select(events, std::nullopt); !polled) {
+        if (auto polled = selector->select(events, std::nullopt); !polled) {
             if (metalio::io::is_interrupted(polled.error())) continue;
             std::printf("select: %s\n", polled.error().message().c_str());
             break;

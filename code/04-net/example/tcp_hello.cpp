@@ -36,9 +36,11 @@ int fail(const char* what, const std::error_code& error) {
 }
 
 // Waits until the selector reports something (a signal restarts the wait).
-bool wait(const metalio::Registry& registry, metalio::Events& events) {
+// Stage 04 has no Poll yet, and a Registry does not hand out its selector:
+// the example waits on its own handle of the same selector.
+bool wait(const metalio::sys::Selector& selector, metalio::Events& events) {
     for (;;) {
-        const auto polled = registry.selector().select(events, std::nullopt);
+        const auto polled = selector.select(events, std::nullopt);
         if (polled) return true;
         if (!metalio::io::is_interrupted(polled.error())) {
             fail("select", polled.error());
@@ -60,7 +62,9 @@ int main(int argc, char** argv) {
     }
     auto selector = metalio::sys::Selector::create();
     if (!selector) return fail("selector", selector.error());
-    const metalio::Registry registry(std::move(*selector));
+    auto registering = selector->try_clone();  // the same selector, for the Registry
+    if (!registering) return fail("selector", registering.error());
+    const metalio::Registry registry(std::move(*registering));
     metalio::Events events = metalio::Events::with_capacity(8);
 
     // [listen]
@@ -79,7 +83,7 @@ int main(int argc, char** argv) {
     // Readiness is a hint: try accept, and wait only when it says WouldBlock.
     auto accepted = listener->accept();
     while (!accepted && metalio::io::is_would_block(accepted.error())) {
-        if (!wait(registry, events)) return 1;
+        if (!wait(*selector, events)) return 1;
         accepted = listener->accept();
     }
     if (!accepted) return fail("accept", accepted.error());
@@ -108,7 +112,7 @@ int main(int argc, char** argv) {
             continue;
         }
         if (!metalio::io::is_would_block(read.error())) return fail("read", read.error());
-        if (!wait(registry, events)) return 1;  // drained: wait for more
+        if (!wait(*selector, events)) return 1;  // drained: wait for more
     }
     // [read-loop]
     std::printf("the client closed the connection after %zu bytes; bye\n", total);

@@ -7,6 +7,7 @@
 
 #include "metalio/events.hpp"
 #include "metalio/io_source.hpp"
+#include "waitable_registry.hpp"
 #include "windows_socket_pair.hpp"
 
 using namespace std::chrono_literals;
@@ -20,14 +21,11 @@ using metalio::Token;
 
 namespace {
 
-Registry make_registry() {
-    auto selector = metalio::sys::Selector::create();
-    REQUIRE(selector.has_value());
-    return Registry(std::move(*selector));
-}
+using WaitableRegistry = metalio::test::WaitableRegistry;
+WaitableRegistry make_registry() { return metalio::test::make_waitable_registry(); }
 
-std::vector<Event> poll_once(const Registry& registry, Events& events, std::chrono::nanoseconds timeout) {
-    const auto polled = registry.selector().select(events, timeout);
+std::vector<Event> poll_once(const WaitableRegistry& registry, Events& events, std::chrono::nanoseconds timeout) {
+    const auto polled = registry.selector.select(events, timeout);
     REQUIRE_MESSAGE(polled.has_value(), metalio::test::why(polled));
     return {events.begin(), events.end()};
 }
@@ -45,8 +43,8 @@ TEST_CASE("an IoSource registers once per registry, and with one registry at a t
     const metalio::test::FdLeakCheck no_leak;
     auto pair = metalio::test::socket_pair();
     const IoSource source(std::move(pair.b));
-    const Registry first = make_registry();
-    const Registry second = make_registry();
+    const WaitableRegistry first = make_registry();
+    const WaitableRegistry second = make_registry();
 
     REQUIRE(first.register_(source, Token{1}, Interest::READABLE));
     CHECK(first.register_(source, Token{1}, Interest::READABLE).error() == Errc::already_registered);
@@ -66,7 +64,7 @@ TEST_CASE("do_io re-arms after WouldBlock: a drained socket reports new data aga
     const metalio::test::FdLeakCheck no_leak;
     auto pair = metalio::test::socket_pair();
     const IoSource source(std::move(pair.b));
-    const Registry registry = make_registry();
+    const WaitableRegistry registry = make_registry();
     REQUIRE(registry.register_(source, Token{5}, Interest::READABLE));
     Events events = Events::with_capacity(4);
 
@@ -93,22 +91,22 @@ TEST_CASE("do_io re-arms after WouldBlock: a drained socket reports new data aga
 TEST_CASE("destroying a registered IoSource deregisters it, and its late completion is dropped") {
     const metalio::test::FdLeakCheck no_leak;
     auto pair = metalio::test::socket_pair();
-    const Registry registry = make_registry();
+    const WaitableRegistry registry = make_registry();
     {
         const IoSource source(std::move(pair.b));
         REQUIRE(registry.register_(source, Token{6}, Interest::READABLE));
-        CHECK(registry.selector().polls_in_flight() == 1);
+        CHECK(registry.selector.polls_in_flight() == 1);
     }
     REQUIRE(::send(pair.a.get(), "gone", 4, 0) == 4);
     Events events = Events::with_capacity(4);
     CHECK(poll_once(registry, events, 100ms).empty());
-    CHECK(registry.selector().polls_in_flight() == 0);
+    CHECK(registry.selector.polls_in_flight() == 0);
 }
 
 TEST_CASE("a moved IoSource keeps its registration, and into_socket gives the socket up unregistered") {
     const metalio::test::FdLeakCheck no_leak;
     auto pair = metalio::test::socket_pair();
-    const Registry registry = make_registry();
+    const WaitableRegistry registry = make_registry();
     IoSource first(std::move(pair.b));
     REQUIRE(registry.register_(first, Token{8}, Interest::READABLE));
     IoSource moved(std::move(first));
@@ -122,5 +120,5 @@ TEST_CASE("a moved IoSource keeps its registration, and into_socket gives the so
     const metalio::sys::windows::OwnedSocket socket = std::move(moved).into_socket();
     CHECK(socket.get() != INVALID_SOCKET);
     CHECK(poll_once(registry, events, 100ms).empty());
-    CHECK(registry.selector().polls_in_flight() == 0);
+    CHECK(registry.selector.polls_in_flight() == 0);
 }

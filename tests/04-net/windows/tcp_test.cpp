@@ -19,7 +19,7 @@ using metalio::net::TcpStream;
 namespace {
 
 // Reads until @p want bytes came or WouldBlock persists for 5 s.
-std::string read_all(const metalio::Registry& registry, const TcpStream& stream, Token token, std::size_t want) {
+std::string read_all(const metalio::test::WaitableRegistry& registry, const TcpStream& stream, Token token, std::size_t want) {
     std::string got;
     char buffer[4096];
     while (got.size() < want) {

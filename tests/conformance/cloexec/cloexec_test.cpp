@@ -112,14 +112,17 @@ Library open_everything() {
 /// which object it belongs to. (Several may point to the same thing: all
 /// eventfds are "anon_inode:[eventfd]", a dup points where its original does.)
 std::vector<std::pair<std::string, std::string>> describe_new_fds(const std::set<int>& before, const Library& library) {
-    const std::map<int, std::string> known = {
-        {library.poll.registry().selector().as_raw_fd(),
-         METALIO_SELECTOR_POLL ? "the poll(2) selector's wake-up eventfd" : "the Poll's epoll fd"},
+    std::map<int, std::string> known = {
         {library.waker.as_raw_fd(), "the Waker's eventfd"},
         {library.listener.as_raw_fd(), "the TcpListener"},
         {library.connected.as_raw_fd(), "the connected TcpStream"},
         {library.accepted.as_raw_fd(), "the accepted TcpStream"},
     };
+    // The poll(2) selector's wake-up eventfd has no accessor: it is one of
+    // the "internal" descriptors below.
+#if !METALIO_SELECTOR_POLL
+    known.emplace(library.poll.as_raw_fd(), "the Poll's epoll fd");
+#endif
     std::vector<std::pair<std::string, std::string>> targets;
     for (const int fd : open_fds()) {
         if (before.contains(fd)) continue;

@@ -2,7 +2,11 @@
 /// Event: one readiness notification.
 #pragma once
 
+#include <iosfwd>
+#include <string>
+
 #include "metalio/sys/selector.hpp"
+#include "metalio/to_string_formatter.hpp"
 #include "metalio/token.hpp"
 
 namespace metalio {
@@ -37,9 +41,23 @@ public:
     /// The selector's record, for what metalio does not interpret.
     [[nodiscard]] const sys::Event& raw() const noexcept { return raw_; }
 
+    /// The token and every flag that is set, e.g.
+    /// `Event(Token(3), READABLE | READ_CLOSED)`; `none` when no flag is set.
+    [[nodiscard]] std::string to_string() const;
+    /// Writes to_string() to @p out.
+    friend std::ostream& operator<<(std::ostream& out, const Event& event);
+
 private:
     sys::Event raw_;
 };
 // [event]
 
 }  // namespace metalio
+
+/// @cond
+#if __cpp_lib_format
+// std::format("{}", x) prints x.to_string().
+template <>
+struct std::formatter<metalio::Event> : metalio::ToStringFormatter<metalio::Event> {};
+#endif
+/// @endcond

@@ -3,7 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <optional>
+#include <string>
+
+#include "metalio/to_string_formatter.hpp"
 
 namespace metalio {
 
@@ -41,6 +45,14 @@ public:
     /// The same set of interests.
     friend constexpr bool operator==(Interest, Interest) = default;
 
+    // [interest-print]
+    /// The set interests by name, as mio's `Debug` prints them:
+    /// `READABLE`, `READABLE | WRITABLE`, `READABLE | WRITABLE | PRIORITY`.
+    [[nodiscard]] std::string to_string() const;
+    /// Writes to_string() to @p out.
+    friend std::ostream& operator<<(std::ostream& out, Interest interest);
+    // [interest-print]
+
     // [interest-private]
 private:
     static constexpr std::uint8_t kReadable = 0b001;
@@ -59,3 +71,11 @@ inline constexpr Interest Interest::PRIORITY{kPriority};
 // [interest]
 
 }  // namespace metalio
+
+/// @cond
+#if __cpp_lib_format
+// std::format("{}", x) prints x.to_string().
+template <>
+struct std::formatter<metalio::Interest> : metalio::ToStringFormatter<metalio::Interest> {};
+#endif
+/// @endcond

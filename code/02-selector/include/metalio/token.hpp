@@ -5,6 +5,10 @@
 #include <compare>
 #include <cstddef>
 #include <functional>
+#include <iosfwd>
+#include <string>
+
+#include "metalio/to_string_formatter.hpp"
 
 namespace metalio {
 
@@ -21,6 +25,11 @@ struct Token {
 
     /// Tokens compare by value.
     friend constexpr auto operator<=>(Token, Token) = default;
+
+    /// `Token(3)`, as mio's `Debug` prints it.
+    [[nodiscard]] std::string to_string() const;
+    /// Writes to_string() to @p out.
+    friend std::ostream& operator<<(std::ostream& out, Token token);
 };
 // [token]
 
@@ -32,4 +41,12 @@ template <>
 struct std::hash<metalio::Token> {
     std::size_t operator()(metalio::Token token) const noexcept { return token.value; }
 };
+/// @endcond
+
+/// @cond
+#if __cpp_lib_format
+// std::format("{}", x) prints x.to_string().
+template <>
+struct std::formatter<metalio::Token> : metalio::ToStringFormatter<metalio::Token> {};
+#endif
 /// @endcond

@@ -12,6 +12,15 @@
 
 namespace metalio {
 
+// The library's own types that reach the selector (see Registry's friends).
+class Poll;
+class Waker;
+class IoSource;
+class SelectorId;
+namespace posix {
+struct SourceFd;
+}
+
 // [registry]
 /// Registers event sources with the selector: mio's `Registry`.
 ///
@@ -52,9 +61,6 @@ public:
     /// Another Registry for the same selector, e.g. to hand to another thread.
     io::Result<Registry> try_clone() const noexcept;
 
-    /// The selector, for sources that register fds (mio's `poll::selector`).
-    [[nodiscard]] const sys::Selector& selector() const noexcept { return selector_; }
-
     /// Claims the one Waker slot of this selector (and its clones): the first
     /// call succeeds, later ones fail with Errc::waker_exists until
     /// release_waker(). Used by Waker (chapter 07); declared here because
@@ -64,6 +70,22 @@ public:
     void release_waker() const noexcept;
 
 private:
+    // [selector-access]
+    // The selector is not public: with it, anyone holding a `const Registry&`
+    // could call select() and wait, and only Poll waits. mio keeps the same
+    // accessor crate-private (`pub(crate)`); C++ names the library's types
+    // that reach it. Later stages' classes are declared friends here already,
+    // because stages only add files.
+    friend class Poll;              // waits (chapter 05)
+    friend class Waker;             // registers and re-arms its eventfd (chapter 07)
+    friend class IoSource;          // keeps a handle to re-arm after WouldBlock
+    friend class SelectorId;        // compares selector ids
+    friend struct posix::SourceFd;  // hands a raw fd to the selector
+
+    /// The selector (mio's `poll::selector`, crate-private there too).
+    [[nodiscard]] const sys::Selector& selector() const noexcept { return selector_; }
+    // [selector-access]
+
     Registry(sys::Selector selector, std::shared_ptr<std::atomic<bool>> has_waker) noexcept
         : selector_(std::move(selector)), has_waker_(std::move(has_waker)) {}
 

@@ -1,6 +1,5 @@
 #include "metalio/net/tcp_listener.hpp"
 
-#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "metalio/sys/syscall.hpp"
@@ -56,16 +55,6 @@ io::Result<std::pair<TcpStream, SocketAddr>> TcpListener::accept() const noexcep
 // [accept]
 
 io::Result<SocketAddr> TcpListener::local_addr() const noexcept { return unix_net::local_addr(as_raw_fd()); }
-
-io::Result<void> TcpListener::set_ttl(std::uint32_t ttl) const noexcept {
-    return unix_net::set_int_option(as_raw_fd(), IPPROTO_IP, IP_TTL, static_cast<int>(ttl));
-}
-
-io::Result<std::uint32_t> TcpListener::ttl() const noexcept {
-    const auto ttl = unix_net::int_option(as_raw_fd(), IPPROTO_IP, IP_TTL);
-    if (!ttl) return std::unexpected(ttl.error());
-    return static_cast<std::uint32_t>(*ttl);
-}
 
 io::Result<std::optional<std::error_code>> TcpListener::take_error() const noexcept {
     return unix_net::take_error(as_raw_fd());

@@ -102,16 +102,6 @@ io::Result<bool> TcpStream::nodelay() const noexcept {
     return *value != 0;
 }
 
-io::Result<void> TcpStream::set_ttl(std::uint32_t ttl) const noexcept {
-    return unix_net::set_int_option(as_raw_fd(), IPPROTO_IP, IP_TTL, static_cast<int>(ttl));
-}
-
-io::Result<std::uint32_t> TcpStream::ttl() const noexcept {
-    const auto ttl = unix_net::int_option(as_raw_fd(), IPPROTO_IP, IP_TTL);
-    if (!ttl) return std::unexpected(ttl.error());
-    return static_cast<std::uint32_t>(*ttl);
-}
-
 io::Result<SocketAddr> TcpStream::peer_addr() const noexcept { return unix_net::peer_addr(as_raw_fd()); }
 
 io::Result<SocketAddr> TcpStream::local_addr() const noexcept { return unix_net::local_addr(as_raw_fd()); }

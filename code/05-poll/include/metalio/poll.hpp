@@ -7,6 +7,7 @@
 
 #include "metalio/events.hpp"
 #include "metalio/registry.hpp"
+#include "metalio/sys/timeout.hpp"
 
 namespace metalio {
 
@@ -35,6 +36,32 @@ public:
     io::Result<void> poll(Events& events, std::optional<std::chrono::nanoseconds> timeout) noexcept {
         return registry_.selector().select(events, timeout);
     }
+    // [any-duration]
+    /// The same with a timeout in any `std::chrono` unit (`hours::max()`,
+    /// `years{400}`, a `duration<double>`): converted without overflow by
+    /// sys::saturating_nanoseconds, so a wait too long to express means "as
+    /// long as the OS allows", never a negative-timeout error.
+    template <class Rep, class Period>
+    io::Result<void> poll(Events& events, std::chrono::duration<Rep, Period> timeout) noexcept {
+        return poll(events, std::optional(sys::saturating_nanoseconds(timeout)));
+    }
+    /// The same with an optional timeout in any unit (empty: no limit).
+    template <class Rep, class Period>
+    io::Result<void> poll(Events& events, std::optional<std::chrono::duration<Rep, Period>> timeout) noexcept {
+        if (!timeout) return poll(events, std::nullopt);
+        return poll(events, *timeout);
+    }
+    // [any-duration]
+
+#if !METALIO_SELECTOR_POLL && !METALIO_SELECTOR_IOCP  // IOCP: mio's Windows Poll has no raw handle either
+    // [as-raw-fd]
+    /// The epoll instance, as mio's `AsRawFd for Poll` gives it: another
+    /// event loop can watch it (it is readable when an event is pending).
+    /// Only on epoll: the poll(2) selector has no kernel object, and its one
+    /// fd, an internal wake-up eventfd, is no readiness fd (chapter 05).
+    [[nodiscard]] int as_raw_fd() const noexcept { return registry_.selector().as_raw_fd(); }
+    // [as-raw-fd]
+#endif
 
 private:
     explicit Poll(Registry registry) noexcept : registry_(std::move(registry)) {}

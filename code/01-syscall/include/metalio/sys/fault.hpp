@@ -10,8 +10,9 @@ namespace metalio::sys::fault {
 
 /// True when this build of metalio checks for injected faults.
 ///
-/// The check lives inside metalio::sys::syscall; builds configured with
-/// `-DMETALIO_FAULT_INJECTION=OFF` (the installed library) compile it away.
+/// The check lives inside metalio::sys::syscall. Only builds configured with
+/// `-DMETALIO_FAULT_INJECTION=ON` (the tests') have it; the default, and so
+/// an installed library, compiles it away.
 inline constexpr bool enabled =
 #if METALIO_FAULT_INJECTION
     true;

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <system_error>
 
-#include "metalio/io_source.hpp"
+#include "metalio/net/io_socket.hpp"
 #include "metalio/net/socket_addr.hpp"
 #include "metalio/sys/socket.hpp"
 
@@ -34,7 +34,7 @@ enum class Shutdown {
 /// so the poll(2) selector re-arms the registration after a WouldBlock.
 /// Move-only; the socket is closed when the stream is destroyed.
 /// Introduced in chapter 04 (net).
-class TcpStream {
+class TcpStream : public IoSocket {
 public:
     /// Starts connecting to @p addr and returns at once, before the
     /// handshake is done (`EINPROGRESS` counts as success). Register the
@@ -48,16 +48,12 @@ public:
     static TcpStream from_raw_socket(SOCKET socket) noexcept;
     /// Gives the socket up; the caller must closesocket() it.
     [[nodiscard]] SOCKET into_raw_socket() && noexcept;
-    /// The socket, still owned by this stream.
-    [[nodiscard]] SOCKET as_raw_socket() const noexcept { return inner_.as_raw_socket(); }
 #else
     /// Adopts a connected socket, taking ownership of it. The fd must be in
     /// non-blocking mode, or reads and writes will block the thread.
     static TcpStream from_raw_fd(int fd) noexcept;
     /// Gives the socket up; the caller must close it.
     [[nodiscard]] int into_raw_fd() && noexcept;
-    /// The socket, still owned by this stream.
-    [[nodiscard]] int as_raw_fd() const noexcept { return inner_.as_raw_fd(); }
 #endif
 
     /// Reads into @p buffer; 0 means end-of-file (the peer shut down its
@@ -86,10 +82,6 @@ public:
     io::Result<void> set_nodelay(bool nodelay) const noexcept;
     /// Whether `TCP_NODELAY` is set.
     io::Result<bool> nodelay() const noexcept;
-    /// Sets the time-to-live of outgoing packets (`IP_TTL`).
-    io::Result<void> set_ttl(std::uint32_t ttl) const noexcept;
-    /// The time-to-live of outgoing packets.
-    io::Result<std::uint32_t> ttl() const noexcept;
 
     /// The address of the other end; `ENOTCONN` until the connect completed.
     io::Result<SocketAddr> peer_addr() const noexcept;
@@ -99,21 +91,10 @@ public:
     /// `ECONNREFUSED` of a failed connect; nullopt if there is none.
     io::Result<std::optional<std::error_code>> take_error() const noexcept;
 
-    /// Source: registers the socket (see IoSource::register_).
-    io::Result<void> register_(const Registry& registry, Token token, Interest interests) const noexcept {
-        return inner_.register_(registry, token, interests);
-    }
-    /// Source: changes token and interests.
-    io::Result<void> reregister(const Registry& registry, Token token, Interest interests) const noexcept {
-        return inner_.reregister(registry, token, interests);
-    }
-    /// Source: stops the events.
-    io::Result<void> deregister(const Registry& registry) const noexcept { return inner_.deregister(registry); }
+    // as_raw_fd, set_ttl, ttl and the three Source functions: IoSocket.
 
 private:
-    explicit TcpStream(sys::OwnedSocket socket) noexcept : inner_(std::move(socket)) {}
-
-    IoSource inner_;
+    explicit TcpStream(sys::OwnedSocket socket) noexcept : IoSocket(std::move(socket)) {}
 };
 // [tcp-stream]
 

@@ -32,8 +32,10 @@ struct Registration {
     };
 };
 
-// Events that mean "this fd will not get better": poll(2) reports them even
-// when they were not asked for, so a reported fd with these is parked.
+// Events that mean "this fd will not get better". poll(2) reports them even
+// for an entry whose `events` is 0, on every call: an fd that reported them
+// is parked (its fd made negative, which poll(2) skips), or it would wake
+// every later poll at once.
 constexpr short kFinal = POLLHUP | POLLERR;
 
 }  // namespace
@@ -44,8 +46,9 @@ struct Selector::State {
     OwnedFd notify{-1};  // eventfd: written by register & co. to interrupt poll(2)
 
     std::mutex mutex;  // held by select() for the whole poll(2) call
-    // fds[0] is `notify`; an entry with a negative fd is parked (disarmed),
-    // which poll(2) skips.
+    // fds[0] is `notify`. An entry whose interests all fired keeps its fd
+    // with `events` 0, so poll(2) still reports its hang-up or error; an
+    // entry with a negative fd is parked after one, and poll(2) skips it.
     std::vector<pollfd> fds;
     std::unordered_map<int, Registration> registrations;
     std::size_t next_scan = 1;  // where the next select starts scanning: fairness
@@ -142,7 +145,6 @@ io::Result<Selector> Selector::create() noexcept {
 io::Result<Selector> Selector::try_clone() const noexcept { return Selector(std::shared_ptr<State>(state_)); }
 
 std::size_t Selector::id() const noexcept { return state_->id; }
-int Selector::as_raw_fd() const noexcept { return state_->notify.get(); }
 
 // [select]
 io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nanoseconds> timeout) const noexcept {
@@ -165,6 +167,10 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
             wait_ms = static_cast<int>(std::max<std::chrono::milliseconds::rep>(left.count(), 0));
         }
         const auto ready = METALIO_SYSCALL(poll, state.fds.data(), static_cast<nfds_t>(state.fds.size()), wait_ms);
+        // EAGAIN: the kernel could not allocate its tables this time, "but
+        // the request may be attempted again" (poll(2)). mio retries; so do
+        // we, with the time that is left. (EINTR still goes to the caller.)
+        if (!ready && ready.error() == std::errc::resource_unavailable_try_again) continue;
         if (!ready) return std::unexpected(ready.error());
         if (*ready == 0) return {};  // timed out
 
@@ -190,9 +196,13 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
                 continue;
             }
             events.push(Event{state.registrations.at(entry.fd).token.value, static_cast<std::uint32_t>(entry.revents)});
-            // Edge emulation: what fired is disarmed until reregister().
+            // Edge emulation: what fired is disarmed until rearm/reregister.
+            // With nothing left to wait for, the fd stays in the table with
+            // `events` 0: poll(2) reports POLLHUP and POLLERR even then, so a
+            // hang-up after every interest fired still arrives, as with
+            // EPOLLET. A hang-up or error itself is reported once: parked.
             entry.events = static_cast<short>(entry.events & ~entry.revents);
-            if (entry.events == 0 || (entry.revents & kFinal) != 0) entry.fd = -entry.fd - 1;
+            if ((entry.revents & kFinal) != 0) entry.fd = -entry.fd - 1;
             entry.revents = 0;
             state.next_scan = i + 1 > count ? 1 : i + 1;
         }

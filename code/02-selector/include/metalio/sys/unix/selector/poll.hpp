@@ -65,7 +65,9 @@ inline bool is_priority(const Event& event) noexcept { return (event.events & PO
 /// an fd is reported, the interests that fired are disarmed until
 /// reregister() arms them again. metalio's own I/O types re-arm
 /// automatically when an operation returns WouldBlock (chapter 03); code
-/// that registers a raw fd must reregister after draining it.
+/// that registers a raw fd must reregister after draining it. A hang-up or
+/// an error is reported even after every interest fired (as epoll reports
+/// EPOLLHUP and EPOLLERR whatever the interests), once, until re-armed.
 ///
 /// Thread-safe like the epoll selector: register, reregister and deregister
 /// from another thread wake a blocked select(), which applies the change and
@@ -104,8 +106,9 @@ public:
 
     /// A number unique to this selector (shared by its clones); see chapter 03.
     std::size_t id() const noexcept;
-    /// The internal wake-up fd (there is no kernel object to expose).
-    int as_raw_fd() const noexcept;
+    // No as_raw_fd(): there is no kernel object to hand out. The only fd is
+    // the internal wake-up eventfd, which is not a readiness fd (reading it
+    // would steal wake-ups). Poll::as_raw_fd exists on epoll only.
 
     /// The shared table (defined in poll.cpp).
     struct State;

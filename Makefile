@@ -9,6 +9,7 @@
 #   make docs             Doxygen + Sphinx (-W -n) into build/site
 #   make fuzz             libFuzzer with clang-19 on both selectors (FUZZ_SECONDS=60, SELECTOR=epoll|poll|both)
 #   make check STAGE=NN   build and test one stage only, in seconds (SELECTOR=epoll|poll|both)
+#   make bench            metalio against raw epoll, mio, libuv, libevent, Asio (~12 min; the Performance page)
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PORT ?= 8000
@@ -21,9 +22,9 @@ TOOLS := tests/tools
 # Debian package names; tests/tools/deps.sh installs the missing ones.
 PACKAGES := g++ cmake make doctest-dev doxygen graphviz python3-sphinx python3-breathe furo \
             python3-sphinx-copybutton python3-sphinx-inline-tabs node-normalize.css valgrind \
-            manpages-dev man-db g++-mingw-w64-x86-64-posix mingw-w64-tools wine wine64
+            manpages-dev man-db netcat-openbsd g++-mingw-w64-x86-64-posix mingw-w64-tools wine wine64
 
-.PHONY: help deps build test docs serve run exercise hint progress clean fuzz check
+.PHONY: help deps build test docs serve run exercise hint progress clean fuzz check bench
 
 # A bad value gets one line saying what is wrong and what to type, before
 # anything is built.
@@ -32,7 +33,7 @@ $(error JOBS must be a positive number, not '$(JOBS)': type e.g. make $(or $(MAK
 endif
 
 help:
-	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@$(TOOLS)/deps.sh $(PACKAGES)
@@ -69,6 +70,9 @@ check: deps
 
 fuzz:
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) SELECTOR=$(SELECTOR) JOBS=$(JOBS) $(TOOLS)/fuzz.sh
+
+bench: deps
+	@JOBS=$(JOBS) bench/run.sh full
 
 clean:
 	rm -rf build

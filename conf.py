@@ -38,10 +38,13 @@ exclude_patterns = [
 # mio at the commit the source article reads, and at the 1.x release we compare with.
 MIO_ARTICLE = "14f37f283576040c8763f45de6c2b2bbcb82436d"
 MIO_1X = "v1.0.4"
+# tokio at the release chapter 09 compares the runtime with.
+TOKIO = "tokio-1.40.0"
 extlinks = {
     "mio-article": (f"https://github.com/tokio-rs/mio/blob/{MIO_ARTICLE}/%s", "%s"),
     "mio": (f"https://github.com/tokio-rs/mio/blob/{MIO_1X}/%s", "%s"),
     "man": ("https://man7.org/linux/man-pages/%s.html", "%s"),
+    "tokio": (f"https://github.com/tokio-rs/tokio/blob/{TOKIO}/tokio/%s", "%s"),
 }
 
 html_theme = "furo"
@@ -58,9 +61,12 @@ copybutton_prompt_is_regexp = True
 # "metalio::sys::" prefix in a signature would be an "unresolved reference".
 # Ignore exactly the namespace names; every class, function and type of
 # metalio must still resolve.
-_namespaces = (r"(metalio(::(io|sys|fault|unix|net|epoll|poll|selector|windows|iocp|afd))*"
-               r"|io|sys|fault|unix|net|epoll|poll|selector|windows|iocp|afd)(::(windows|afd))*")
+_namespaces = (r"(metalio(::(io|sys|fault|unix|net|epoll|poll|kqueue|selector|rt|windows|iocp|afd))*"
+               r"|io|sys|fault|unix|net|epoll|poll|kqueue|selector|rt|windows|iocp|afd)(::(windows|afd))*")
 nitpick_ignore_regex = [(r"cpp:identifier", _namespaces)]
+# The kqueue selector's records are the system's C structs (struct kevent,
+# struct timespec), which no page of this site declares.
+nitpick_ignore_regex += [(r"cpp:identifier", r"(::)?(kevent|timespec)")]
 
 # Two spellings that Breathe copies from declarations but Sphinx cannot
 # resolve: the private bit constants in Interest's constant initializers

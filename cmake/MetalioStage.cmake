@@ -26,14 +26,14 @@ function(metalio_stage number)
   if(previous)
     target_link_libraries(${target} ${scope} ${previous})
   else()
-    # The first stage carries the build-wide switches to every later one.
-    # One 0/1 macro per selector, in every translation unit
-    # (metalio/sys/selector.hpp chooses with them).
-    foreach(kind IN ITEMS epoll poll kqueue iocp)
-      if(METALIO_SELECTOR STREQUAL kind)
-        set(${kind} 1)
+    # The first stage carries the build-wide switches to every later one:
+    # one METALIO_SELECTOR_<NAME> per selector, 1 for the chosen one.
+    foreach(name IN ITEMS epoll poll kqueue iocp)
+      string(TOUPPER ${name} upper)
+      if(METALIO_SELECTOR STREQUAL name)
+        list(APPEND selector_flags METALIO_SELECTOR_${upper}=1)
       else()
-        set(${kind} 0)
+        list(APPEND selector_flags METALIO_SELECTOR_${upper}=0)
       endif()
     endforeach()
     if(METALIO_FAULT_INJECTION)
@@ -41,9 +41,10 @@ function(metalio_stage number)
     else()
       set(faults 0)
     endif()
-    target_compile_definitions(${target} PUBLIC
-      METALIO_SELECTOR_EPOLL=${epoll} METALIO_SELECTOR_POLL=${poll} METALIO_SELECTOR_KQUEUE=${kqueue}
-      METALIO_SELECTOR_IOCP=${iocp} METALIO_FAULT_INJECTION=${faults})
+    if(METALIO_WAKER_PIPE)
+      list(APPEND selector_flags METALIO_WAKER_PIPE=1)
+    endif()
+    target_compile_definitions(${target} PUBLIC ${selector_flags} METALIO_FAULT_INJECTION=${faults})
     if(WIN32)
       # Windows 10's API (inet_pton, SetFileCompletionNotificationModes, ...),
       # <windows.h> without its rarely used parts and without min/max macros.

@@ -47,6 +47,20 @@ TEST_CASE("is_interrupted recognises EINTR and nothing else") {
     CHECK_FALSE(metalio::io::is_would_block(std::error_code(EINTR, std::system_category())));
 }
 
+TEST_CASE("is_would_block and is_interrupted: system codes by number, other categories by condition") {
+    // The fast path: errno values in the system category.
+    CHECK(metalio::io::is_would_block(std::error_code(EAGAIN, std::system_category())));
+    CHECK(metalio::io::is_would_block(std::error_code(EWOULDBLOCK, std::system_category())));
+    // The general path: the same conditions from the generic category.
+    CHECK(metalio::io::is_would_block(std::make_error_code(std::errc::resource_unavailable_try_again)));
+    CHECK(metalio::io::is_would_block(std::make_error_code(std::errc::operation_would_block)));
+    CHECK(metalio::io::is_interrupted(std::make_error_code(std::errc::interrupted)));
+    CHECK_FALSE(metalio::io::is_interrupted(std::make_error_code(std::errc::resource_unavailable_try_again)));
+    // The number alone is not enough: Errc::not_registered is 4, like EINTR.
+    static_assert(static_cast<int>(metalio::Errc::not_registered) == EINTR);
+    CHECK_FALSE(metalio::io::is_interrupted(make_error_code(metalio::Errc::not_registered)));
+}
+
 TEST_CASE("fault injection: the named call fails once, without being made") {
     REQUIRE(metalio::sys::fault::enabled);
     const metalio::test::FdLeakCheck no_leak;

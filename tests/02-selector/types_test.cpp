@@ -1,7 +1,11 @@
-// Stage 02: Token, Interest, the timeout conversion and the epoll flag mapping.
+// Stage 02: Token, Interest, the timeout conversion and the flag mapping of
+// the build's selector (epoll, poll(2) or kqueue).
 #include "metalio_test.hpp"
 
+#include <bit>
+#include <cerrno>
 #include <climits>
+#include <cstdint>
 #include <type_traits>
 #include <unordered_map>
 
@@ -56,7 +60,7 @@ TEST_CASE("Events: capacity is fixed, a new buffer is empty") {
     CHECK(events.begin() == events.end());
 }
 
-#if !METALIO_SELECTOR_POLL
+#if METALIO_SELECTOR_EPOLL
 TEST_CASE("epoll: interests map to edge-triggered flags as in mio") {
     using metalio::sys::epoll::interests_to_epoll;
     CHECK(interests_to_epoll(Interest::READABLE) == (EPOLLET | EPOLLIN | EPOLLRDHUP));
@@ -82,11 +86,54 @@ TEST_CASE("epoll: events answer their questions from the flags") {
     CHECK(is_error(with(EPOLLERR)));
     CHECK(is_priority(with(EPOLLPRI)));
 }
-#else
+#elif METALIO_SELECTOR_POLL
 TEST_CASE("poll(2): interests map to pollfd events") {
     using metalio::sys::poll::interests_to_poll;
     CHECK(interests_to_poll(Interest::READABLE) == (POLLIN | POLLRDHUP));
     CHECK(interests_to_poll(Interest::WRITABLE) == POLLOUT);
     CHECK(interests_to_poll(Interest::PRIORITY) == POLLPRI);
+}
+#elif METALIO_SELECTOR_KQUEUE
+TEST_CASE("kqueue: events answer their questions from filter and flags, as in mio") {
+    using namespace metalio::sys::kqueue;
+    auto with = [](short filter, unsigned flags, unsigned fflags = 0) {
+        Event event{};
+        event.filter = static_cast<decltype(event.filter)>(filter);
+        event.flags = static_cast<decltype(event.flags)>(flags);
+        event.fflags = fflags;
+        event.udata = std::bit_cast<decltype(event.udata)>(std::uintptr_t{42});
+        return event;
+    };
+    CHECK(token(with(EVFILT_READ, 0)) == Token{42});
+    CHECK(is_readable(with(EVFILT_READ, 0)));
+    CHECK_FALSE(is_readable(with(EVFILT_WRITE, 0)));
+    CHECK(is_writable(with(EVFILT_WRITE, 0)));
+    CHECK_FALSE(is_writable(with(EVFILT_READ, 0)));
+    // One filter per event: end-of-file on the read filter is read-closed only.
+    CHECK(is_read_closed(with(EVFILT_READ, EV_EOF)));
+    CHECK_FALSE(is_write_closed(with(EVFILT_READ, EV_EOF)));
+    CHECK(is_write_closed(with(EVFILT_WRITE, EV_EOF)));
+    CHECK_FALSE(is_read_closed(with(EVFILT_WRITE, EV_EOF)));
+    CHECK(is_error(with(EVFILT_READ, EV_ERROR)));
+    CHECK(is_error(with(EVFILT_WRITE, EV_EOF, ECONNRESET)));
+    CHECK_FALSE(is_error(with(EVFILT_READ, EV_EOF)));
+    CHECK_FALSE(is_priority(with(EVFILT_READ, 0)));
+#if METALIO_KQUEUE_USER_WAKER
+    CHECK_MESSAGE(is_readable(with(EVFILT_USER, 0)), "the Waker's user event must read as readable");
+#endif
+}
+
+TEST_CASE("kqueue: the timespec is rounded like the other selectors' milliseconds") {
+    using metalio::sys::kqueue::timeout_to_timespec;
+    CHECK_FALSE(timeout_to_timespec(std::nullopt).value().has_value());
+    const auto zero = timeout_to_timespec(0ns).value().value();
+    CHECK((zero.tv_sec == 0 && zero.tv_nsec == 0));
+    const auto tiny = timeout_to_timespec(1ns).value().value();
+    CHECK_MESSAGE((tiny.tv_sec == 0 && tiny.tv_nsec == 1'000'000), "1 ns must round up to 1 ms, not down to 0");
+    const auto longer = timeout_to_timespec(2500ms + 1us).value().value();
+    CHECK((longer.tv_sec == 2 && longer.tv_nsec == 501'000'000));
+    const auto huge = timeout_to_timespec(std::chrono::nanoseconds::max()).value().value();
+    CHECK(huge.tv_sec == INT_MAX / 1000);
+    CHECK(timeout_to_timespec(-1ns).error() == metalio::Errc::negative_timeout);
 }
 #endif

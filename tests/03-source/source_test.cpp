@@ -12,6 +12,7 @@
 #include "metalio/posix/source_fd.hpp"
 #include "metalio/sys/fault.hpp"
 #include "metalio_test.hpp"
+#include "selector_facts.hpp"
 #include "waitable_registry.hpp"
 
 using namespace std::chrono_literals;
@@ -103,7 +104,7 @@ TEST_CASE("a user-defined Source is called once per operation, with the exact ar
     CHECK(failed.error() == std::errc::permission_denied);
 }
 
-TEST_CASE("SourceFd registers a raw fd; events carry its token") {
+TEST_CASE("SourceFd registers a raw fd, and events carry its token") {
     const metalio::test::FdLeakCheck no_leak;
     const WaitableRegistry registry = make_registry();
     Pair pair = make_socketpair();
@@ -161,7 +162,7 @@ TEST_CASE("IoSource: a failed register leaves it unregistered, so a later regist
     Pair pair = make_socketpair();
     const IoSource source(std::move(pair.a));
     metalio::sys::fault::reset();
-    metalio::sys::fault::fail_next(METALIO_SELECTOR_POLL ? "fcntl" : "epoll_ctl", ENOMEM);
+    metalio::sys::fault::fail_next(metalio::test::kRegisterSyscall, ENOMEM);
     const auto failed = registry.register_(source, Token{1}, Interest::READABLE);
     metalio::sys::fault::reset();
     REQUIRE_FALSE(failed.has_value());

@@ -10,6 +10,7 @@
 
 #include "metalio/net/tcp_listener.hpp"
 #include "net_helpers.hpp"
+#include "selector_facts.hpp"
 
 using metalio::Interest;
 using metalio::Token;
@@ -121,8 +122,17 @@ TEST_CASE("connect to a closed port reports an error event and take_error return
                   "a refused connect must show up as an error or write-closed event");
     const auto error = client->take_error();
     REQUIRE(error.has_value());
-    REQUIRE_MESSAGE(error->has_value(), "take_error should return the connect's error");
-    CHECK(**error == std::errc::connection_refused);
+    if constexpr (metalio::test::kEventConsumesSocketError) {
+        // libkqueue read SO_ERROR (clearing it) to fill the event's fflags,
+        // so the error is in the event, and take_error finds none.
+#if METALIO_SELECTOR_KQUEUE
+        CHECK_MESSAGE(event->raw().fflags == ECONNREFUSED, "the event should carry ECONNREFUSED in fflags");
+#endif
+        CHECK_MESSAGE(!error->has_value(), "libkqueue no longer clears SO_ERROR: drop kEventConsumesSocketError");
+    } else {
+        REQUIRE_MESSAGE(error->has_value(), "take_error should return the connect's error");
+        CHECK(**error == std::errc::connection_refused);
+    }
     const auto cleared = client->take_error();
     REQUIRE(cleared.has_value());
     CHECK_MESSAGE(!cleared->has_value(), "take_error clears the error: a second call returns none");

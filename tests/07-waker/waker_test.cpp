@@ -1,5 +1,6 @@
-// Stage 07: Waker. Every test runs on the selector of the build (epoll, or
-// poll(2) with -DMETALIO_SELECTOR=poll), and under ThreadSanitizer in build/tsan.
+// Stage 07: Waker. Every test runs on the selector of the build (epoll,
+// poll(2) with -DMETALIO_SELECTOR=poll, or kqueue), and under
+// ThreadSanitizer in build/tsan.
 #include <fcntl.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include "metalio/posix/source_fd.hpp"
 #include "metalio/waker.hpp"
 #include "metalio_test.hpp"
+#include "selector_facts.hpp"
 
 using namespace std::chrono_literals;
 using metalio::Errc;
@@ -31,8 +33,21 @@ namespace {
 
 constexpr Token kWaker{42};
 
-// The selector the build uses registers the waker fd with this syscall.
-constexpr const char* kRegisterSyscall = METALIO_SELECTOR_POLL ? "fcntl" : "epoll_ctl";
+using metalio::test::kRegisterSyscall;  // the one the build's selector registers with
+using metalio::test::kWakerHasFd;
+
+// The call that makes what a Waker wakes with: an eventfd; on kqueue a pipe,
+// or (user events) the kevent() that adds the event.
+#if METALIO_SELECTOR_KQUEUE && METALIO_KQUEUE_USER_WAKER
+constexpr const char* kWakerMakeSyscall = "kevent";
+#elif METALIO_SELECTOR_KQUEUE
+constexpr const char* kWakerMakeSyscall = "pipe2";
+#else
+constexpr const char* kWakerMakeSyscall = "eventfd";
+#endif
+// create() makes at least that call and a registration; a kqueue user
+// event is both at once (one kevent), and the Registry clone is shared.
+constexpr std::size_t kWakerCreateCalls = kWakerHasFd ? 2 : 1;
 
 Poll make_poll() {
     auto poll = Poll::create();
@@ -192,6 +207,11 @@ TEST_CASE("a destroyed Waker leaves no registration behind: its fd number can be
         REQUIRE(waker.wake());
     }
     CHECK_MESSAGE(poll_once(poll, 0ms).empty(), "a destroyed Waker's event was still reported");
+    if constexpr (!kWakerHasFd) {
+        // A kqueue user event: no fd to reuse; the poll above is the test.
+        CHECK(old_fd == -1);
+        return;
+    }
     // Put a fresh eventfd at exactly the old number (which must be free now).
     REQUIRE_MESSAGE(::fcntl(old_fd, F_GETFD) == -1, "the destroyed Waker's fd ", old_fd, " is still open");
     metalio::sys::OwnedFd fresh(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
@@ -208,29 +228,53 @@ TEST_CASE("a destroyed Waker leaves no registration behind: its fd number can be
     if (registered) REQUIRE(poll.registry().deregister(metalio::posix::SourceFd{reused}));
 }
 
+#if METALIO_SELECTOR_KQUEUE
+// kqueue has no eventfd counter to overflow. What can fill up: the pipe of
+// the pipe Waker (64 KiB of wakes nobody polled); a user event just stays
+// triggered. Either way: many wakes, one event, then nothing.
+TEST_CASE("100000 wakes nobody polls still give one event, then nothing") {
+    const metalio::test::FdLeakCheck no_leak;
+    Poll poll = make_poll();
+    const Waker waker = make_waker(poll.registry());
+    for (int i = 0; i < 100000; ++i) {
+        const auto woken = waker.wake();
+        REQUIRE_MESSAGE(woken.has_value(), "wake ", i, " failed: ", metalio::test::why(woken));
+    }
+    check_one_wake_event(poll_once(poll, 1s));
+    CHECK_MESSAGE(poll_once(poll, 0ms).empty(), "the wakes were reported more than once");
+}
+#else
 TEST_CASE("wake() still works when the eventfd counter is about to overflow") {
     const metalio::test::FdLeakCheck no_leak;
     Poll poll = make_poll();
     const Waker waker = make_waker(poll.registry());
     // The largest value an eventfd can hold; adding 1 to it would block.
     const std::uint64_t almost_full = 0xfffffffffffffffe;
+    // No poll in between: the poll(2) selector empties a Waker's eventfd
+    // when it reports it, which would take the counter back to zero.
     REQUIRE(::write(waker.as_raw_fd(), &almost_full, sizeof almost_full) == sizeof almost_full);
-    (void)poll_once(poll, 0ms);  // whatever our own write caused
 
     const auto woken = waker.wake();
     REQUIRE_MESSAGE(woken.has_value(), "wake() on a full counter must reset it and succeed, got: ",
                     metalio::test::why(woken));
-    check_one_wake_event(poll_once(poll, 1s));
+    check_one_wake_event(poll_once(poll, 1s));  // our write and the wake: one event
     std::uint64_t count = 0;
+#if METALIO_SELECTOR_POLL
+    // The poll(2) selector emptied the eventfd when it reported it.
+    CHECK_MESSAGE(::read(waker.as_raw_fd(), &count, sizeof count) == -1, "the counter was not emptied: ", count);
+#else
     REQUIRE(::read(waker.as_raw_fd(), &count, sizeof count) == sizeof count);
     CHECK_MESSAGE(count == 1, "after the reset the counter should hold just the new wake, holds ", count);
+#endif
 }
 
-TEST_CASE("Waker::create fails cleanly when eventfd fails") {
+#endif
+
+TEST_CASE("Waker::create fails cleanly when making its eventfd (kqueue: pipe, or user event) fails") {
     const metalio::test::FdLeakCheck no_leak;
     Poll poll = make_poll();
     metalio::sys::fault::reset();
-    metalio::sys::fault::fail_next("eventfd", EMFILE);
+    metalio::sys::fault::fail_next(kWakerMakeSyscall, EMFILE);
     const auto waker = Waker::create(poll.registry(), kWaker);
     metalio::sys::fault::reset();
     REQUIRE_FALSE(waker.has_value());
@@ -260,7 +304,8 @@ TEST_CASE("Waker::create fails cleanly whichever of its system calls fails") {
         const Waker waker = make_waker(poll.registry());
         calls = metalio::sys::fault::calls();
     }
-    REQUIRE_MESSAGE(calls >= 2, "Waker::create should make at least eventfd and a registration call");
+    REQUIRE_MESSAGE(calls >= kWakerCreateCalls, "Waker::create should make at least ", kWakerCreateCalls,
+                    " system calls (what it wakes with, and a registration)");
     for (std::size_t n = 0; n < calls; ++n) {
         CAPTURE(n);
         metalio::sys::fault::reset();

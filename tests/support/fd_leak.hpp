@@ -20,6 +20,7 @@
 
 #include <doctest/doctest.h>
 
+#include "kqueue_settle.hpp"
 #if defined(_WIN32) && __has_include("metalio/sys/selector.hpp")
 #include "metalio/events.hpp"  // stage 02 on: the warm-up below polls through the IOCP selector
 #include "metalio/sys/selector.hpp"
@@ -98,6 +99,7 @@ inline std::size_t open_fd_count() {
 #else
 /// Open descriptors of this process, from /proc/self/fd.
 inline std::size_t open_fd_count() {
+    settle_kqueue_library();
     std::size_t count = 0;
     if (DIR* dir = ::opendir("/proc/self/fd")) {
         while (const dirent* entry = ::readdir(dir)) {

@@ -3,6 +3,8 @@
 #   epoll  the default build (exercises included)
 #   poll   -DMETALIO_SELECTOR=poll
 #   windows  cross-compiled with mingw-w64 on IOCP, tests run under Wine
+#   kqueue -DMETALIO_SELECTOR=kqueue (any name containing "kqueue"); on Linux
+#          it runs on libkqueue: LIBKQUEUE_PREFIX says where it is installed
 # More options (sanitizers) are passed through by test.sh.
 #
 # Quiet unless it fails: one line says what is built, the compiler's output
@@ -16,11 +18,20 @@ shift
 options=(-DCMAKE_BUILD_TYPE=Debug -DMETALIO_BUILD_TESTS=ON -DMETALIO_FAULT_INJECTION=ON)
 # The selector is part of the name: "poll", "asan-poll", "tsan-poll" build
 # on poll(2); a name containing "windows" cross-compiles for Windows on IOCP
-# (tests run under Wine); every other name builds on epoll. Said explicitly
-# every time, so a build directory never keeps another selector from an
-# earlier configure.
+# (tests run under Wine); a name containing "kqueue" builds on kqueue; every
+# other name builds on epoll. Said explicitly every time, so a build directory
+# never keeps another selector from an earlier configure.
 if [[ $name == *windows* ]]; then
     options+=(-DMETALIO_SELECTOR=iocp -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/toolchains/mingw-w64.cmake")
+elif [[ $name == *kqueue* ]]; then
+    options+=(-DMETALIO_SELECTOR=kqueue)
+    if [[ $(uname -s) == Linux ]]; then
+        if [[ -z ${LIBKQUEUE_PREFIX:-} ]]; then
+            echo "build $name: the kqueue selector on Linux needs libkqueue; set LIBKQUEUE_PREFIX=<where it is installed> (docs/developing.rst)" >&2
+            exit 1
+        fi
+        options+=("-DMETALIO_LIBKQUEUE_PREFIX=$LIBKQUEUE_PREFIX")
+    fi
 elif [[ $name == poll || $name == *-poll ]]; then
     options+=(-DMETALIO_SELECTOR=poll)
 else

@@ -2,7 +2,8 @@
 # check.sh STAGE SELECTOR: the contributor's inner loop (make check).
 # Builds only stage STAGE's test program (and what it links: stages
 # 01..STAGE and its examples) in build/<selector>, then runs the tests
-# labelled stageSTAGE. SELECTOR is epoll, poll or both. After the first
+# labelled stageSTAGE. SELECTOR is epoll, poll, both or kqueue (on Linux
+# with LIBKQUEUE_PREFIX set: see docs/developing.rst). After the first
 # build of a selector this takes seconds.
 set -euo pipefail
 stage=${1:-}
@@ -14,8 +15,8 @@ if [[ ! $stage =~ ^[0-9][0-9]$ ]] || [[ ! -d $(ls -d tests/"$stage"-* 2>/dev/nul
 fi
 case $selector in
     both) selectors=(epoll poll) ;;
-    epoll | poll) selectors=("$selector") ;;
-    *) echo "SELECTOR must be epoll, poll or both, not '$selector': type make check STAGE=$stage SELECTOR=poll." >&2; exit 2 ;;
+    epoll | poll | kqueue) selectors=("$selector") ;;
+    *) echo "SELECTOR must be epoll, poll, both or kqueue, not '$selector': type make check STAGE=$stage SELECTOR=poll." >&2; exit 2 ;;
 esac
 for name in "${selectors[@]}"; do
     BUILD_TARGETS=test_stage$stage tests/tools/build.sh "$name"

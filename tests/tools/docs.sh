@@ -6,6 +6,8 @@ set -euo pipefail
 mkdir -p build
 # The numbers of the last `make test` (or a note that there is none yet).
 python3 tests/tools/report.py
+# The figures of the last `make bench` (or a note that there is none yet).
+python3 bench/harness/page.py
 echo "== doxygen"
 doxygen docs/Doxyfile
 echo "== sphinx-build -W -n --keep-going"

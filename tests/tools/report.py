@@ -25,6 +25,7 @@ BUILDS = [
     ("asan-poll", "poll(2)", "ASan + UBSan"),
     ("tsan-epoll", "epoll", "TSan"),
     ("tsan-poll", "poll(2)", "TSan"),
+    ("kqueue", "kqueue (libkqueue)", "none"),  # only when LIBKQUEUE_PREFIX was given
     ("windows", "IOCP (Windows, mingw-w64, under Wine)", "none"),
 ]
 

@@ -5,10 +5,16 @@
 #   3. every stage under AddressSanitizer + UndefinedBehaviorSanitizer (both selectors)
 #   4. every stage under ThreadSanitizer (both selectors)
 #   5. the behaviour suite once under valgrind memcheck (zero errors, zero leaks)
+#   5b. kqueue: the kqueue selector compiled against a declarations-only
+#      <sys/event.h>; then, if LIBKQUEUE_PREFIX is set (or a libkqueue is
+#      found), every test on the kqueue selector, on libkqueue
 #   6. the installed library: cmake --install, then a project using
 #      find_package(metalio) builds the echo server, which must greet a client
 #   7. Windows: every stage and the behaviour suite cross-compiled with
 #      mingw-w64 on the IOCP selector, run under Wine
+#   7b. the benchmark harness once in smoke mode (bench/run.sh smoke: builds
+#      the servers in Release, about 1 min of measuring with tiny counts), so
+#      `make bench` cannot rot; its figures are not kept for the site
 #   8. the site: Doxygen and Sphinx, warnings are errors
 #   9. the site in headless Chromium: console errors, failed requests, links,
 #      anchors, search, the dark toggle, code widths; screenshots of every page
@@ -60,6 +66,34 @@ valgrind_suite() {  # the epoll build's behaviour suite, under memcheck
     return "${PIPESTATUS[0]}"
 }
 
+# The kqueue selector: compiled always; run where a kqueue exists. On Linux
+# that is libkqueue, never shipped by the project: LIBKQUEUE_PREFIX says
+# where one is installed (docs/developing.rst). Real BSD and macOS run in
+# .github/workflows/selectors.yml.
+kqueue_suite() {
+    tests/tools/kqueue-check.sh || return 1
+    local prefix=${LIBKQUEUE_PREFIX:-}
+    if [[ -z $prefix && $(uname -s) == Linux ]]; then
+        for guess in /usr/local /usr; do
+            [[ -f $guess/include/kqueue/sys/event.h ]] && { prefix=$guess; break; }
+        done
+    fi
+    if [[ -z $prefix && $(uname -s) == Linux ]]; then
+        echo "kqueue run skipped: set LIBKQUEUE_PREFIX=... (see docs/developing.rst)"
+        return 0
+    fi
+    LIBKQUEUE_PREFIX=$prefix suite kqueue -DMETALIO_BUILD_EXERCISES=OFF
+}
+
+# `test.sh kqueue` runs this step alone: .github/workflows/selectors.yml
+# does, on macOS and FreeBSD.
+if [[ ${1:-} == kqueue ]]; then
+    step "kqueue: compile check, and every test on a kqueue" kqueue_suite
+    echo "make test (kqueue step): $passed passed, $failed failed"
+    [[ $failed -eq 0 ]]
+    exit
+fi
+
 step "epoll: stages and exercises" suite epoll
 step "poll(2): stages" suite poll -DMETALIO_BUILD_EXERCISES=OFF
 step "epoll under ASan+UBSan" suite asan-epoll -DMETALIO_SANITIZE=address,undefined -DMETALIO_BUILD_EXERCISES=OFF
@@ -67,6 +101,7 @@ step "poll(2) under ASan+UBSan" suite asan-poll -DMETALIO_SANITIZE=address,undef
 step "epoll under TSan" suite tsan-epoll -DMETALIO_SANITIZE=thread -DMETALIO_BUILD_EXERCISES=OFF
 step "poll(2) under TSan" suite tsan-poll -DMETALIO_SANITIZE=thread -DMETALIO_BUILD_EXERCISES=OFF
 step "behaviour suite under valgrind memcheck" valgrind_suite
+step "kqueue: compile check, and every test on a kqueue" kqueue_suite
 step "installed library + find_package consumer" tests/install/check.sh
 # Cross-compiled for Windows; ctest runs each test under Wine (through
 # CMAKE_CROSSCOMPILING_EMULATOR, in the build's own Wine prefix).
@@ -75,6 +110,7 @@ step "installed library + find_package consumer" tests/install/check.sh
 # alone). Until that is found, a case that times out is tried again, at
 # most twice; the log shows every retry.
 CTEST_EXTRA="--repeat until-pass:3" step "Windows (mingw-w64, under Wine)" suite windows -DMETALIO_BUILD_EXERCISES=OFF
+step "benchmark harness (smoke mode)" bench/run.sh smoke
 # The report is written before the site is built, so the site shows this run.
 step "site (Doxygen + Sphinx -W -n)" tests/tools/docs.sh
 # The rendered site in headless Chromium; screenshots in build/browser/.

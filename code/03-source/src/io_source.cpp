@@ -73,7 +73,9 @@ void IoSource::forget_registration() noexcept {
     rearm_.selector.reset();
 }
 #else
-// With epoll the kernel forgets a closed fd by itself: nothing to do.
+// With epoll and kqueue the kernel forgets a closed fd by itself, and its
+// edges need no re-arming (EPOLLET, EV_CLEAR): nothing to do. (libkqueue
+// keeps a closed fd's filters; its selector copes, see chapter 02.)
 IoSource::IoSource(IoSource&& other) noexcept = default;
 IoSource& IoSource::operator=(IoSource&& other) noexcept = default;
 IoSource::~IoSource() = default;

@@ -69,6 +69,31 @@ public:
     }
     // [drain]
 
+    // [read-short]
+    /// drain() with the short-read rule: a read that returns fewer bytes
+    /// than the buffer holds has emptied the socket for now, so stop there
+    /// and save the read that would only say WouldBlock. New bytes make a
+    /// new edge (on poll(2) the short read re-armed the stream). Pass
+    /// @p peer_closed = event.is_read_closed(): if the close came with the
+    /// data, no new edge will come for the end-of-file, so read on to it.
+    /// Stream sockets only; see chapter 06 for when the rule does not hold.
+    metalio::io::Result<bool> read_until_short(std::string& received, bool peer_closed) {
+        char buffer[4096];
+        for (;;) {
+            const auto read = stream_.read(std::as_writable_bytes(std::span(buffer)));
+            if (read && *read == 0) return true;
+            if (read) {
+                received.append(buffer, *read);
+                if (*read < sizeof buffer && !peer_closed) return false;  // drained for now
+                continue;
+            }
+            if (metalio::io::is_would_block(read.error())) return false;
+            if (metalio::io::is_interrupted(read.error())) continue;
+            return std::unexpected(read.error());
+        }
+    }
+    // [read-short]
+
 private:
     metalio::net::TcpStream stream_;
     std::string pending_;

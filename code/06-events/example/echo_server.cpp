@@ -62,7 +62,7 @@ metalio::io::Result<bool> handle_connection_event(const metalio::Registry& regis
     }
     if (event.is_readable()) {
         std::string received;
-        const auto closed = connection.drain(received);
+        const auto closed = connection.read_until_short(received, event.is_read_closed());
         if (!closed) return std::unexpected(closed.error());
         if (!received.empty()) print_received(received);
         if (*closed) {

@@ -1,13 +1,57 @@
 #include "metalio/waker.hpp"
 
-#include <sys/eventfd.h>
-
 #include <cstdint>
 #include <utility>
 
 #include "metalio/sys/syscall.hpp"
 
+// The kqueue build has its own create, wake and close (waker_kqueue.cpp):
+// no eventfd there.
+#if !METALIO_SELECTOR_KQUEUE
+#include <sys/eventfd.h>
+#endif
+
 namespace metalio {
+
+// A moved-from Waker must own nothing, hence the exchange: a moved-from
+// std::optional would still hold a (moved-from) Registry.
+Waker::Waker(Waker&& other) noexcept
+    : registry_(std::exchange(other.registry_, std::nullopt)),
+      fd_(std::move(other.fd_))
+#if METALIO_SELECTOR_KQUEUE && METALIO_KQUEUE_USER_WAKER
+      , token_(other.token_)
+#elif METALIO_SELECTOR_KQUEUE
+      , sender_(std::move(other.sender_))
+#endif
+{
+}
+
+Waker& Waker::operator=(Waker&& other) noexcept {
+    if (this != &other) {
+        close();
+        registry_ = std::exchange(other.registry_, std::nullopt);
+        fd_ = std::move(other.fd_);
+#if METALIO_SELECTOR_KQUEUE && METALIO_KQUEUE_USER_WAKER
+        token_ = other.token_;
+#elif METALIO_SELECTOR_KQUEUE
+        sender_ = std::move(other.sender_);
+#endif
+    }
+    return *this;
+}
+
+Waker::~Waker() { close(); }
+
+// [claim]
+io::Result<Registry> Waker::claim(const Registry& registry) noexcept {
+    if (auto claimed = registry.claim_waker(); !claimed) return std::unexpected(claimed.error());
+    auto mine = registry.try_clone();  // epoll: dups the epoll fd (fcntl); kqueue: shares it
+    if (!mine) registry.release_waker();
+    return mine;
+}
+// [claim]
+
+#if !METALIO_SELECTOR_KQUEUE
 namespace {
 
 // [reset]
@@ -25,20 +69,24 @@ io::Result<void> reset(int fd) noexcept {
 
 // [create]
 io::Result<Waker> Waker::create(const Registry& registry, Token token) noexcept {
-    if (auto claimed = registry.claim_waker(); !claimed) return std::unexpected(claimed.error());
+    // The slot is claimed first, so a second Waker fails before it opens anything.
+    auto mine = claim(registry);
+    if (!mine) return std::unexpected(mine.error());
     // From here on every failure gives the claim back; `fd` closes itself.
     auto fail = [&](std::error_code error) -> io::Result<Waker> {
         registry.release_waker();
         return std::unexpected(error);
     };
-
-    auto mine = registry.try_clone();  // epoll: dups the epoll fd (fcntl)
-    if (!mine) return fail(mine.error());
     auto made = METALIO_SYSCALL(eventfd, 0u, EFD_CLOEXEC | EFD_NONBLOCK);
     if (!made) return fail(made.error());
     sys::OwnedFd fd(*made);
-    if (auto registered = registry.selector().register_(fd.get(), token, Interest::READABLE); !registered)
-        return fail(registered.error());
+#if METALIO_SELECTOR_POLL
+    // Stays armed; the selector empties the eventfd when it reports it.
+    auto registered = registry.selector().register_waker(fd.get(), token);
+#else
+    auto registered = registry.selector().register_(fd.get(), token, Interest::READABLE);
+#endif
+    if (!registered) return fail(registered.error());
     return Waker(std::move(*mine), std::move(fd));
 }
 // [create]
@@ -54,30 +102,12 @@ io::Result<void> Waker::wake() const noexcept {
         written = METALIO_SYSCALL(write, fd_.get(), &one, sizeof one);
     }
     if (!written) return std::unexpected(written.error());
-#if METALIO_SELECTOR_POLL
-    // The poll(2) selector disarmed the eventfd when it last reported it (its
-    // emulated edge); arm it again so this wake is seen. epoll needs nothing:
-    // each write is a new edge for the kernel.
-    return registry_->selector().rearm(fd_.get());
-#else
+    // Nothing else, with either selector: for epoll each write is a new
+    // edge; the poll(2) selector keeps a Waker's eventfd armed and empties
+    // it when it reports it (register_waker).
     return {};
-#endif
 }
 // [wake]
-
-Waker::Waker(Waker&& other) noexcept
-    : registry_(std::exchange(other.registry_, std::nullopt)), fd_(std::move(other.fd_)) {}
-
-Waker& Waker::operator=(Waker&& other) noexcept {
-    if (this != &other) {
-        close();
-        registry_ = std::exchange(other.registry_, std::nullopt);
-        fd_ = std::move(other.fd_);
-    }
-    return *this;
-}
-
-Waker::~Waker() { close(); }
 
 // [close]
 void Waker::close() noexcept {
@@ -92,5 +122,6 @@ void Waker::close() noexcept {
     registry_.reset();
 }
 // [close]
+#endif  // !METALIO_SELECTOR_KQUEUE
 
 }  // namespace metalio

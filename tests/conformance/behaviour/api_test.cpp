@@ -1,8 +1,8 @@
 // Behaviour suite, part 7: what the public API does not hand out (issue #7).
 // Only Poll waits, so nothing else reaches the selector (mio keeps its
 // selector accessor crate-private). And Poll's raw fd exists only where it
-// means what mio's does: the epoll instance, which another event loop can
-// watch. The poll(2) selector has no kernel object to give out.
+// means what mio's does: the epoll (or kqueue) instance, which another event
+// loop can watch. The poll(2) selector has no kernel object to give out.
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
@@ -24,7 +24,7 @@ concept ReachesSelector = requires(const R& registry) { registry.selector(); };
 template <class P>
 concept HasRawFd = requires(const P& poll) { poll.as_raw_fd(); };
 
-#if !METALIO_SELECTOR_POLL
+#if METALIO_SELECTOR_EPOLL
 // What /proc/self/fd/N points to ("anon_inode:[eventpoll]" for an epoll fd).
 std::string target_of(int fd) {
     char path[64];
@@ -46,7 +46,10 @@ static_assert(!ReachesSelector<metalio::Registry>,
 // The selector's only fd is its internal wake-up eventfd, no readiness fd.
 static_assert(!HasRawFd<Poll>, "under poll(2), Poll::as_raw_fd would hand out the internal wake-up eventfd");
 #else
-static_assert(HasRawFd<Poll>, "the epoll build's Poll offers its epoll fd, as mio's AsRawFd for Poll does");
+static_assert(HasRawFd<Poll>, "the epoll and kqueue builds' Poll offers its epoll or kqueue fd, as mio's AsRawFd for Poll does");
+#endif
+
+#if METALIO_SELECTOR_EPOLL
 
 BEHAVIOUR("Poll::as_raw_fd is the epoll instance, and it is readable while an event is pending") {
     Poll poll = make_poll();

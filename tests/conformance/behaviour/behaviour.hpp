@@ -95,6 +95,39 @@ inline std::optional<Event> wait_for(Poll& poll, Token token, std::chrono::milli
     }
 }
 
+/// What the events of one fd said, together. kqueue reports each filter
+/// as an event of its own (read and write), epoll and poll(2) one event
+/// with all the flags: a consumer that asks "is it write-closed?" must look
+/// at every event with the token, which is what this does.
+struct Readiness {
+    bool readable = false;      ///< some event was readable
+    bool writable = false;      ///< some event was writable
+    bool read_closed = false;   ///< some event was read-closed
+    bool write_closed = false;  ///< some event was write-closed
+    bool error = false;         ///< some event was an error
+};
+
+/// Polls until events with @p token come, then ORs every event with that
+/// token in that poll. nullopt if none comes within @p timeout.
+inline std::optional<Readiness> wait_for_all(Poll& poll, Token token, std::chrono::milliseconds timeout = kEventWait) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        const auto left = deadline - std::chrono::steady_clock::now();
+        if (left <= std::chrono::nanoseconds::zero()) return std::nullopt;
+        std::optional<Readiness> seen;
+        for (const Event event : poll_once(poll, left)) {
+            if (event.token() != token) continue;
+            if (!seen) seen.emplace();
+            seen->readable |= event.is_readable();
+            seen->writable |= event.is_writable();
+            seen->read_closed |= event.is_read_closed();
+            seen->write_closed |= event.is_write_closed();
+            seen->error |= event.is_error();
+        }
+        if (seen) return seen;
+    }
+}
+
 /// How many of @p events carry @p token.
 inline std::size_t count_token(const std::vector<Event>& events, Token token) {
     std::size_t count = 0;

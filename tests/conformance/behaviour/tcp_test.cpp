@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "behaviour.hpp"
+#include "selector_facts.hpp"
 #include "metalio/sys/socket.hpp"
 
 using namespace behaviour;
@@ -225,6 +226,14 @@ BEHAVIOUR("connect to a port nobody listens on reports an error or write-closed,
                   "the event of a refused connect says neither error nor write-closed");
     const auto pending = client->take_error();
     REQUIRE_MESSAGE(pending.has_value(), "take_error failed: ", why(pending));
+    if constexpr (metalio::test::kEventConsumesSocketError) {
+        // libkqueue read (and so cleared) SO_ERROR to fill the event.
+#if METALIO_SELECTOR_KQUEUE
+        CHECK_MESSAGE(event->raw().fflags == ECONNREFUSED, "the event should carry ECONNREFUSED in fflags");
+#endif
+        CHECK_MESSAGE(!pending->has_value(), "libkqueue no longer clears SO_ERROR: drop kEventConsumesSocketError");
+        return;
+    }
     REQUIRE_MESSAGE(pending->has_value(), "take_error found no error after a refused connect");
     CHECK(**pending == std::errc::connection_refused);
 #if !defined(_WIN32)  // Windows documents that reading SO_ERROR resets it, but Wine 8 keeps it
@@ -280,11 +289,13 @@ BEHAVIOUR("after shutdown(Both) a write fails with broken pipe, and the event sh
     REQUIRE_MESSAGE(!wrote.has_value(), "a write after shutdown(Both) succeeded");
     CHECK(wrote.error() == std::errc::broken_pipe);
     REQUIRE(poll.registry().register_(pair.client, Token{1}, Interest::READABLE | Interest::WRITABLE));
-    const auto event = wait_for(poll, Token{1});
-    REQUIRE_MESSAGE(event.has_value(), "no event for a stream that was shut down both ways");
+    // All events of the token: on kqueue read-closed and write-closed come
+    // from two filters, so as two events.
+    const auto seen = wait_for_all(poll, Token{1});
+    REQUIRE_MESSAGE(seen.has_value(), "no event for a stream that was shut down both ways");
 #if !defined(_WIN32)  // AFD reports no local shutdown (see above): the stream is merely writable
-    CHECK(event->is_read_closed());
-    CHECK(event->is_write_closed());
+    CHECK(seen->read_closed);
+    CHECK(seen->write_closed);
 #endif
 }
 

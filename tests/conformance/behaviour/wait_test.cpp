@@ -36,9 +36,12 @@ struct ReadyPipe {
         REQUIRE(::write(writer.get(), "x", 1) == 1);
         REQUIRE(poll.registry().register_(SourceFd{reader.get()}, Token{1}, Interest::READABLE));
     }
-    /// Arms the registration again, so the next poll reports the byte again.
+    /// Registers the read end again, so the next poll reports the byte again.
+    /// (Deregister and register, not reregister: libkqueue does not report
+    /// data that was already waiting when a registration is only renewed.)
     void rearm(Poll& poll) const {
-        REQUIRE(poll.registry().reregister(SourceFd{reader.get()}, Token{1}, Interest::READABLE));
+        REQUIRE(poll.registry().deregister(SourceFd{reader.get()}));
+        REQUIRE(poll.registry().register_(SourceFd{reader.get()}, Token{1}, Interest::READABLE));
     }
     void deregister(Poll& poll) const { REQUIRE(poll.registry().deregister(SourceFd{reader.get()})); }
 };
@@ -103,11 +106,11 @@ BEHAVIOUR("poll with a zero duration of a coarse unit checks once and returns at
 // failed, but the request may be attempted again"): the poll(2) selector
 // tries again, as mio does. epoll_wait(2) has no such error; the epoll
 // selector hands back every error of its wait unchanged (EINTR included).
-BEHAVIOUR("an EAGAIN from poll(2) is retried, while epoll_wait errors come back unchanged") {
+BEHAVIOUR("an EAGAIN from poll(2) is retried, while epoll_wait and kevent errors come back unchanged") {
     Poll poll = make_poll();
     const ReadyPipe pipe(poll);
     Events events = Events::with_capacity(8);
-    const char* wait_call = METALIO_SELECTOR_POLL ? "poll" : "epoll_wait";
+    const char* wait_call = METALIO_SELECTOR_POLL ? "poll" : METALIO_SELECTOR_KQUEUE ? "kevent" : "epoll_wait";
     metalio::sys::fault::reset();  // count this poll's wrapped calls only
     metalio::sys::fault::fail_next(wait_call, EAGAIN);
     const auto polled = poll.poll(events, kEventWait);
@@ -119,7 +122,7 @@ BEHAVIOUR("an EAGAIN from poll(2) is retried, while epoll_wait errors come back 
         CHECK_MESSAGE(events.size() == 1, "after retrying, the ready pipe's event is missing");
         CHECK_MESSAGE(calls >= 2, "the EAGAIN was not retried (", calls, " wrapped calls)");
     } else {
-        REQUIRE_MESSAGE(!polled.has_value(), "epoll_wait failed with EAGAIN, but Poll::poll succeeded");
+        REQUIRE_MESSAGE(!polled.has_value(), wait_call, " failed with EAGAIN, but Poll::poll succeeded");
         CHECK(polled.error() == std::errc::resource_unavailable_try_again);
     }
     pipe.deregister(poll);

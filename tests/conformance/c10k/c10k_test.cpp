@@ -352,7 +352,7 @@ TEST_CASE("c10k: one metalio thread echoes on 10,000 simultaneous connections, b
                   " bytes instead of ", kConnections * kMessageSize);
 
     std::printf("c10k: selector=%s connections=%zu bytes=%zu peak_rss_kib_before=%zu peak_rss_kib=%zu seconds=%.2f\n",
-                METALIO_SELECTOR_POLL ? "poll" : "epoll", report.peak_open, report.bytes_echoed, rss_before,
+                METALIO_SELECTOR_POLL ? "poll" : METALIO_SELECTOR_KQUEUE ? "kqueue" : "epoll", report.peak_open, report.bytes_echoed, rss_before,
                 rss_after, seconds);
     std::fflush(stdout);
 }

@@ -121,7 +121,7 @@ std::vector<std::pair<std::string, std::string>> describe_new_fds(const std::set
     // The poll(2) selector's wake-up eventfd has no accessor: it is one of
     // the "internal" descriptors below.
 #if !METALIO_SELECTOR_POLL
-    known.emplace(library.poll.as_raw_fd(), "the Poll's epoll fd");
+    known.emplace(library.poll.as_raw_fd(), METALIO_SELECTOR_KQUEUE ? "the Poll's kqueue fd" : "the Poll's epoll fd");
 #endif
     std::vector<std::pair<std::string, std::string>> targets;
     for (const int fd : open_fds()) {

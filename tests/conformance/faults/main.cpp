@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
 
     const auto& tally = faults::tally();
     std::printf("fault sweep (%s selector): system calls per operation, each one failed once\n",
-                METALIO_SELECTOR_POLL ? "poll(2)" : "epoll");
+                METALIO_SELECTOR_POLL ? "poll(2)" : METALIO_SELECTOR_KQUEUE ? "kqueue" : "epoll");
     for (const auto& row : tally.rows) std::printf("  %-52s %zu\n", row.what.c_str(), row.points);
     std::printf("fault points tried: %zu\n", tally.total);
     std::fflush(stdout);

@@ -28,14 +28,20 @@ inline std::error_code last_os_error() noexcept { return {errno, std::system_cat
 /// True if the operation could not complete without blocking.
 ///
 /// Linux defines EWOULDBLOCK as EAGAIN, but POSIX allows them to differ,
-/// so compare against both conditions.
+/// so both count. An error from a system call is in the system category,
+/// whose numbers are errno values: compare the number directly. Any other
+/// category is asked through the generic conditions (a virtual call).
 inline bool is_would_block(const std::error_code& error) noexcept {
+    if (error.category() == std::system_category()) {
+        return error.value() == EAGAIN || error.value() == EWOULDBLOCK;
+    }
     return error == std::errc::operation_would_block ||
            error == std::errc::resource_unavailable_try_again;
 }
 
 /// True if a signal interrupted the call (EINTR): the caller may simply retry.
 inline bool is_interrupted(const std::error_code& error) noexcept {
+    if (error.category() == std::system_category()) return error.value() == EINTR;
     return error == std::errc::interrupted;
 }
 // [helpers]

@@ -8,6 +8,7 @@
 #include "metalio/sys/windows/io_source.hpp"
 #else
 
+#include <cstddef>
 #include <mutex>
 #include <optional>
 #include <type_traits>
@@ -24,11 +25,12 @@ namespace metalio {
 ///
 /// It adds two things to posix::SourceFd:
 /// - the SelectorId association check on register / reregister / deregister;
-/// - do_io(): every I/O operation runs through it. With epoll it only calls
-///   the operation. With the poll(2) selector, which emulates edge triggering
-///   by disarming an fd after an event, an operation that returns WouldBlock
-///   re-arms the fd, and destruction deregisters it (poll(2) would otherwise
-///   keep polling a closed fd number).
+/// - do_io(): every I/O operation runs through it (reads through do_read()).
+///   With epoll and kqueue it only calls the operation. With the poll(2)
+///   selector, which emulates edge triggering by disarming an fd after an
+///   event, an operation that returns WouldBlock (or a short read) re-arms
+///   the fd, and destruction deregisters it (poll(2) would otherwise keep
+///   polling a closed fd number).
 ///
 /// Introduced in chapter 03 (source).
 class IoSource {
@@ -59,6 +61,27 @@ public:
         return result;
     }
     // [do-io]
+
+    // [do-read]
+    /// do_io() for a read into buffers of @p asked bytes in all, with the
+    /// short-read rule: a read that returns fewer bytes than asked (and not
+    /// end-of-file) has emptied the fd for now, so the caller may stop
+    /// there instead of reading once more to see WouldBlock. An
+    /// edge-emulating selector must then re-arm, as that WouldBlock would
+    /// have done; epoll needs nothing (chapter 06).
+    template <class Operation>
+    auto do_read(std::size_t asked, Operation&& operation) const -> std::invoke_result_t<Operation, int> {
+        auto result = std::forward<Operation>(operation)(fd_.get());
+#if METALIO_SELECTOR_POLL
+        const bool drained = result ? *result > 0 && static_cast<std::size_t>(*result) < asked
+                                    : io::is_would_block(result.error());
+        if (drained) rearm();
+#else
+        (void)asked;
+#endif
+        return result;
+    }
+    // [do-read]
 
     /// Checks the association (SelectorId), then registers the fd.
     io::Result<void> register_(const Registry& registry, Token token, Interest interests) const noexcept;

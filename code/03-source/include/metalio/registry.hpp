@@ -77,8 +77,8 @@ private:
     // that reach it. Later stages' classes are declared friends here already,
     // because stages only add files.
     friend class Poll;              // waits (chapter 05)
-    friend class Waker;             // registers and re-arms its eventfd (chapter 07)
-    friend class IoSource;          // keeps a handle to re-arm after WouldBlock
+    friend class Waker;             // registers its eventfd (chapter 07)
+    friend class IoSource;          // keeps a handle to re-arm after WouldBlock or a short read
     friend class SelectorId;        // compares selector ids
     friend struct posix::SourceFd;  // hands a raw fd to the selector
 

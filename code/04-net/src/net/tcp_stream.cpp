@@ -48,18 +48,7 @@ TcpStream TcpStream::from_raw_fd(int fd) noexcept { return TcpStream(sys::OwnedF
 
 int TcpStream::into_raw_fd() && noexcept { return std::move(inner_).into_fd().release(); }
 
-// [read-write]
-io::Result<std::size_t> TcpStream::read(std::span<std::byte> buffer) const noexcept {
-    return to_size(inner_.do_io([&](int fd) { return METALIO_SYSCALL(read, fd, buffer.data(), buffer.size()); }));
-}
-
-io::Result<std::size_t> TcpStream::write(std::span<const std::byte> data) const noexcept {
-    // send() rather than write(): MSG_NOSIGNAL turns "peer is gone" into an
-    // EPIPE error instead of a SIGPIPE that would kill the process.
-    return to_size(inner_.do_io(
-        [&](int fd) { return METALIO_SYSCALL(send, fd, data.data(), data.size(), MSG_NOSIGNAL); }));
-}
-// [read-write]
+// read() and write(std::span) are defined inline in the header (hot path).
 
 io::Result<std::size_t> TcpStream::write(std::string_view text) const noexcept {
     return write(std::as_bytes(std::span(text.data(), text.size())));
@@ -71,7 +60,10 @@ io::Result<std::size_t> TcpStream::peek(std::span<std::byte> buffer) const noexc
 }
 
 io::Result<std::size_t> TcpStream::read_vectored(std::span<const sys::IoSlice> buffers) const noexcept {
-    return to_size(inner_.do_io([&](int fd) { return METALIO_SYSCALL(readv, fd, buffers.data(), iov_count(buffers)); }));
+    std::size_t asked = 0;
+    for (const sys::IoSlice& buffer : buffers.first(static_cast<std::size_t>(iov_count(buffers)))) asked += buffer.iov_len;
+    return to_size(
+        inner_.do_read(asked, [&](int fd) { return METALIO_SYSCALL(readv, fd, buffers.data(), iov_count(buffers)); }));
 }
 
 // [write-vectored]

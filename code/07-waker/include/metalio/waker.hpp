@@ -22,8 +22,14 @@ namespace metalio {
 /// poll looks coalesce into one event, so a wake-up means "check your queue",
 /// not "one message arrived".
 ///
-/// On Windows there is no eventfd: wake() posts a completion packet with
-/// the token straight to the Poll's completion port
+/// On kqueue there is no eventfd: the Waker is a user event of the kqueue
+/// itself (EVFILT_USER, triggered with NOTE_TRIGGER) where the system has
+/// one, and a pipe whose read end is registered where it does not
+/// (sys::kqueue, METALIO_KQUEUE_USER_WAKER). The event looks the same:
+/// readable, with the Waker's token.
+///
+/// On Windows there is no eventfd either: wake() posts a completion packet
+/// with the token straight to the Poll's completion port
 /// (PostQueuedCompletionStatus), and every wake is one event.
 ///
 /// One Waker per Poll (per selector, counting Registry clones): a second
@@ -47,7 +53,8 @@ public:
     io::Result<void> wake() const noexcept;
 
 #if !defined(_WIN32)
-    /// The eventfd, still owned by the Waker. For tests and diagnostics
+    /// The eventfd (kqueue: the pipe's read end, or -1 for a user event,
+    /// which has no fd), still owned by the Waker. For tests and diagnostics
     /// (e.g. to push its counter to the edge); reading or writing it
     /// yourself changes what the Poll sees.
     [[nodiscard]] int as_raw_fd() const noexcept { return fd_.get(); }
@@ -59,7 +66,8 @@ public:
     Waker& operator=(Waker&& other) noexcept;
     Waker(const Waker&) = delete;
     Waker& operator=(const Waker&) = delete;
-    /// Frees the Poll's Waker slot (and, with poll(2), deregisters the fd).
+    /// Frees the Poll's Waker slot (and, with poll(2), deregisters the fd;
+    /// with kqueue, deletes the user event).
     ~Waker();
 
 private:
@@ -71,14 +79,22 @@ private:
     Token token_;                       // the completion key of every posted packet
 #else
     Waker(Registry registry, sys::OwnedFd fd) noexcept : registry_(std::move(registry)), fd_(std::move(fd)) {}
+    // The start of every create(): claims the Poll's Waker slot and clones
+    // the Registry the Waker keeps (giving the slot back if that fails).
+    static io::Result<Registry> claim(const Registry& registry) noexcept;
 
     // A clone of the caller's Registry: it shares the "has a Waker" flag, so
     // the destructor can release it however the Poll was moved meanwhile,
-    // and (poll(2) build) it reaches the selector to re-arm and deregister.
+    // and (poll(2) build) it reaches the selector to deregister the eventfd.
     // Empty in a moved-from Waker.
     std::optional<Registry> registry_;
-    sys::OwnedFd fd_;
+    sys::OwnedFd fd_;  // the eventfd; kqueue: the pipe's read end, or none
+#if METALIO_SELECTOR_KQUEUE && METALIO_KQUEUE_USER_WAKER
+    Token token_{0};  // the user event is triggered with the token it carries
+#elif METALIO_SELECTOR_KQUEUE
+    sys::OwnedFd sender_{-1};  // the pipe's write end
 #endif
+#endif  // !_WIN32
 };
 // [waker]
 

@@ -46,7 +46,8 @@ SOCKET TcpStream::into_raw_socket() && noexcept { return std::move(inner_).into_
 
 // [read-write]
 io::Result<std::size_t> TcpStream::read(std::span<std::byte> buffer) const noexcept {
-    return to_size(inner_.do_io([&](SOCKET socket) {
+    // do_read with what recv is asked for (clamped): a short read re-arms.
+    return to_size(inner_.do_read(static_cast<std::size_t>(clamp(buffer.size())), [&](SOCKET socket) {
         return METALIO_WINCALL(fails_with_socket_error, recv, socket, reinterpret_cast<char*>(buffer.data()),
                                clamp(buffer.size()), 0);
     }));
@@ -76,11 +77,17 @@ io::Result<std::size_t> TcpStream::peek(std::span<std::byte> buffer) const noexc
 io::Result<std::size_t> TcpStream::read_vectored(std::span<const sys::IoSlice> buffers) const noexcept {
     DWORD received = 0;
     DWORD flags = 0;
-    const auto done = inner_.do_io([&](SOCKET socket) {
+    std::size_t asked = 0;
+    for (const sys::IoSlice& buffer : buffers.first(count(buffers))) asked += buffer.len;
+    // WSARecv's own result is 0 or SOCKET_ERROR; do_read needs the count.
+    const auto done = inner_.do_read(asked, [&](SOCKET socket) -> io::Result<int> {
         // WSARecv only reads the WSABUF array, but declares it non-const.
-        return METALIO_WINCALL(fails_with_socket_error, WSARecv, socket, const_cast<WSABUF*>(buffers.data()),
-                               count(buffers), &received, &flags, LPWSAOVERLAPPED{nullptr},
-                               LPWSAOVERLAPPED_COMPLETION_ROUTINE{nullptr});
+        const auto called =
+            METALIO_WINCALL(fails_with_socket_error, WSARecv, socket, const_cast<WSABUF*>(buffers.data()),
+                            count(buffers), &received, &flags, LPWSAOVERLAPPED{nullptr},
+                            LPWSAOVERLAPPED_COMPLETION_ROUTINE{nullptr});
+        if (!called) return std::unexpected(called.error());
+        return static_cast<int>(received);
     });
     if (!done) return std::unexpected(done.error());
     return received;

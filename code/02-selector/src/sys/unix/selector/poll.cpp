@@ -8,7 +8,6 @@
 #include <condition_variable>
 #include <mutex>
 #include <new>
-#include <unordered_map>
 #include <vector>
 
 #include "metalio/events.hpp"
@@ -22,9 +21,10 @@ namespace {
 std::atomic<std::size_t> next_id{1};
 
 struct Registration {
-    std::size_t index;  // into State::fds
+    std::size_t index = 0;  // into State::fds; 0 (the notify entry) = not registered
     Token token;
-    short armed;        // the events to wait for, before disarming
+    short armed = 0;        // the events to wait for, before disarming
+    bool waker = false;     // a Waker's eventfd: stays armed, emptied when reported
 
     struct Update {
         Token token;
@@ -50,12 +50,18 @@ struct Selector::State {
     // with `events` 0, so poll(2) still reports its hang-up or error; an
     // entry with a negative fd is parked after one, and poll(2) skips it.
     std::vector<pollfd> fds;
-    std::unordered_map<int, Registration> registrations;
+    // Indexed by fd number (fds are small and dense): finding an fd's
+    // registration on every re-arm is one index, not a hash lookup.
+    std::vector<Registration> registrations;
     std::size_t next_scan = 1;  // where the next select starts scanning: fairness
 
     // Changes waiting for the mutex: select() lets them in before polling again.
     std::atomic<std::size_t> waiting{0};
     std::condition_variable changes_done;
+    bool letting_in = false;  // select() waits on changes_done (under the mutex)
+    // True while select() is in (or about to enter) a poll(2) that may
+    // block: only then does a change have to interrupt it with `notify`.
+    std::atomic<bool> polling{false};
 };
 // [state]
 
@@ -71,20 +77,34 @@ void drain(int fd) noexcept {
 }
 
 // [modify]
-// Runs `change` under the mutex. If another thread is blocked in poll(2)
-// holding it, the eventfd write makes that poll return so it lets us in.
+// Runs `change` under the mutex. select() holds the mutex while it blocks
+// in poll(2); if it is there, the eventfd write makes that poll return so
+// it lets us in. If no thread is polling, the mutex is free or about to be
+// and the change costs no system call at all.
 template <class Change>
 auto modify(Selector::State& state, Change change) {
+    // Announce the change, then look for a poller (both seq_cst). select()
+    // does the same in the other order, so at least one of the two sees the
+    // other: either select() sees `waiting` and does not block, or we see
+    // `polling` and interrupt it.
     state.waiting.fetch_add(1);
+    const bool interrupt = state.polling.load();
     const std::uint64_t one = 1;
-    (void)!::write(state.notify.get(), &one, sizeof one);
+    if (interrupt) (void)!::write(state.notify.get(), &one, sizeof one);
     std::unique_lock lock(state.mutex);
-    drain(state.notify.get());
+    if (interrupt) drain(state.notify.get());
     auto result = change();
-    if (state.waiting.fetch_sub(1) == 1) state.changes_done.notify_all();
+    if (state.waiting.fetch_sub(1) == 1 && state.letting_in) state.changes_done.notify_all();
     return result;
 }
 // [modify]
+
+// The registration of `fd`, or nullptr. Runs under the mutex.
+Registration* find(Selector::State& state, int fd) noexcept {
+    if (fd < 0 || static_cast<std::size_t>(fd) >= state.registrations.size()) return nullptr;
+    Registration& registration = state.registrations[static_cast<std::size_t>(fd)];
+    return registration.index == 0 ? nullptr : &registration;
+}
 
 // poll(2) cannot tell us a fd is closed until we poll it (POLLNVAL), but a
 // registration of a closed fd would be a silent no-op: check it now.
@@ -105,13 +125,13 @@ void arm(pollfd& entry, int fd, short events) noexcept {
 // (reregister), or with the ones it had (rearm). Runs under the mutex.
 io::Result<void> arm_registered(Selector::State& state, int fd,
                                 std::optional<Registration::Update> update) noexcept {
-    const auto found = state.registrations.find(fd);
-    if (found == state.registrations.end()) return std::unexpected(make_error_code(Errc::not_registered));
+    Registration* found = find(state, fd);
+    if (found == nullptr) return std::unexpected(make_error_code(Errc::not_registered));
     if (update) {
-        found->second.token = update->token;
-        found->second.armed = update->armed;
+        found->token = update->token;
+        found->armed = update->armed;
     }
-    arm(state.fds[found->second.index], fd, found->second.armed);
+    arm(state.fds[found->index], fd, found->armed);
     return {};
 }
 
@@ -152,21 +172,37 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
     if (events.capacity() == 0) return std::unexpected(make_error_code(Errc::zero_capacity_events));
     const auto millis = timeout_to_millis(timeout);
     if (!millis) return std::unexpected(millis.error());
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(*millis, 0));
+    // The clock is read only for a timeout that can run out partly
+    // (a zero or infinite one never needs it).
+    const auto deadline = *millis > 0 ? std::chrono::steady_clock::now() + std::chrono::milliseconds(*millis)
+                                      : std::chrono::steady_clock::time_point{};
 
     State& state = *state_;
     std::unique_lock lock(state.mutex);
     for (;;) {
         // [let-changes-in]
         // Let waiting register/reregister/deregister calls in first.
-        state.changes_done.wait(lock, [&] { return state.waiting.load() == 0; });
+        while (state.waiting.load() != 0) {
+            state.letting_in = true;
+            state.changes_done.wait(lock);
+        }
+        state.letting_in = false;
 
         int wait_ms = *millis;
         if (wait_ms > 0) {
             const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
             wait_ms = static_cast<int>(std::max<std::chrono::milliseconds::rep>(left.count(), 0));
         }
+        // "A thread is in poll(2)" before the last look at `waiting` (see
+        // modify): a change that came after the wait above is seen here,
+        // or it sees the flag and writes the eventfd.
+        state.polling.store(true);
+        if (state.waiting.load() != 0) {
+            state.polling.store(false);
+            continue;
+        }
         const auto ready = METALIO_SYSCALL(poll, state.fds.data(), static_cast<nfds_t>(state.fds.size()), wait_ms);
+        state.polling.store(false);
         // EAGAIN: the kernel could not allocate its tables this time, "but
         // the request may be attempted again" (poll(2)). mio retries; so do
         // we, with the time that is left. (EINTR still goes to the caller.)
@@ -195,7 +231,16 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
                 entry.revents = 0;
                 continue;
             }
-            events.push(Event{state.registrations.at(entry.fd).token.value, static_cast<std::uint32_t>(entry.revents)});
+            const Registration& registration = state.registrations[static_cast<std::size_t>(entry.fd)];
+            events.push(Event{registration.token.value, static_cast<std::uint32_t>(entry.revents)});
+            if (registration.waker) {
+                // A Waker's eventfd is not disarmed: emptying it is its edge,
+                // so the next wake() is a plain write (chapter 07).
+                drain(entry.fd);
+                entry.revents = 0;
+                state.next_scan = i + 1 > count ? 1 : i + 1;
+                continue;
+            }
             // Edge emulation: what fired is disarmed until rearm/reregister.
             // With nothing left to wait for, the fd stays in the table with
             // `events` 0: poll(2) reports POLLHUP and POLLERR even then, so a
@@ -218,19 +263,33 @@ io::Result<void> Selector::register_(int fd, Token token, Interest interests) co
     if (auto valid = check_fd(fd); !valid) return valid;
     return modify(*state_, [&]() -> io::Result<void> {
         State& state = *state_;
-        if (state.registrations.contains(fd)) return std::unexpected(make_error_code(Errc::already_registered));
+        if (find(state, fd) != nullptr) return std::unexpected(make_error_code(Errc::already_registered));
         try {
+            // Grow both tables first: if either throws, nothing has changed
+            // (a longer registrations vector of empty entries is harmless).
+            const auto slot = static_cast<std::size_t>(fd);
+            if (slot >= state.registrations.size()) state.registrations.resize(slot + 1);
             state.fds.push_back(pollfd{});
-            state.registrations.emplace(fd, Registration{state.fds.size() - 1, token, interests_to_poll(interests)});
         } catch (const std::bad_alloc&) {
-            if (state.fds.size() > state.registrations.size() + 1) state.fds.pop_back();
             return std::unexpected(std::make_error_code(std::errc::not_enough_memory));
         }
+        state.registrations[static_cast<std::size_t>(fd)] =
+            Registration{state.fds.size() - 1, token, interests_to_poll(interests), false};
         arm(state.fds.back(), fd, interests_to_poll(interests));
         return {};
     });
 }
 // [register]
+
+io::Result<void> Selector::register_waker(int fd, Token token) const noexcept {
+    if (auto registered = register_(fd, token, Interest::READABLE); !registered) return registered;
+    return modify(*state_, [&]() -> io::Result<void> {
+        Registration* found = find(*state_, fd);
+        if (found == nullptr) return std::unexpected(make_error_code(Errc::not_registered));
+        found->waker = true;
+        return {};
+    });
+}
 
 io::Result<void> Selector::reregister(int fd, Token token, Interest interests) const noexcept {
     const Registration::Update update{token, interests_to_poll(interests)};
@@ -244,15 +303,15 @@ io::Result<void> Selector::rearm(int fd) const noexcept {
 io::Result<void> Selector::deregister(int fd) const noexcept {
     return modify(*state_, [&]() -> io::Result<void> {
         State& state = *state_;
-        const auto found = state.registrations.find(fd);
-        if (found == state.registrations.end()) return std::unexpected(make_error_code(Errc::not_registered));
+        Registration* found = find(state, fd);
+        if (found == nullptr) return std::unexpected(make_error_code(Errc::not_registered));
         // Swap the last pollfd into the hole and fix its registration's index.
-        const std::size_t hole = found->second.index;
-        state.registrations.erase(found);
+        const std::size_t hole = found->index;
+        *found = Registration{};
         if (hole != state.fds.size() - 1) {
             state.fds[hole] = state.fds.back();
             const int moved = state.fds[hole].fd < 0 ? -state.fds[hole].fd - 1 : state.fds[hole].fd;
-            state.registrations.at(moved).index = hole;
+            state.registrations[static_cast<std::size_t>(moved)].index = hole;
         }
         state.fds.pop_back();
         return {};

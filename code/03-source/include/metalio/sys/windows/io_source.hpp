@@ -3,6 +3,8 @@
 /// mio's `sys/windows/mod.rs` IoSourceState). Included by metalio/io_source.hpp.
 #pragma once
 
+#include <cstddef>
+
 #include <winsock2.h>
 
 #include <memory>
@@ -57,6 +59,24 @@ public:
         return result;
     }
     // [do-io]
+
+    // [do-read]
+    /// do_io() for a read into buffers of @p asked bytes in all, with the
+    /// short-read rule of the Unix IoSource: a read that returns fewer bytes
+    /// than asked (and not end-of-file) has emptied the socket for now, so
+    /// the caller may stop there. The AFD poll behind IOCP is one-shot, like
+    /// the poll(2) selector's emulated edge, so such a short read re-arms
+    /// the registration exactly as WouldBlock does; otherwise no further
+    /// event would come.
+    template <class Operation>
+    auto do_read(std::size_t asked, Operation&& operation) const -> std::invoke_result_t<Operation, SOCKET> {
+        auto result = std::forward<Operation>(operation)(socket_.get());
+        const bool drained = result ? *result > 0 && static_cast<std::size_t>(*result) < asked
+                                    : io::is_would_block(result.error());
+        if (drained) rearm();
+        return result;
+    }
+    // [do-read]
 
     /// Checks the association (SelectorId), then registers the socket.
     io::Result<void> register_(const Registry& registry, Token token, Interest interests) const noexcept;

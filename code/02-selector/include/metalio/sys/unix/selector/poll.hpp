@@ -96,6 +96,11 @@ public:
     io::Result<void> select(Events& events, std::optional<std::chrono::nanoseconds> timeout) const noexcept;
     /// Adds @p fd to the table. Errc::already_registered if it is there.
     io::Result<void> register_(int fd, Token token, Interest interests) const noexcept;
+    /// Registers the eventfd of a Waker (chapter 07) for readable. Unlike
+    /// other fds it is never disarmed: select() empties the eventfd when it
+    /// reports it, so a wake needs only the write to the eventfd, from any
+    /// thread, with no re-arm and no interruption of a running poll(2).
+    io::Result<void> register_waker(int fd, Token token) const noexcept;
     /// Replaces token and interests and arms @p fd. Errc::not_registered if absent.
     io::Result<void> reregister(int fd, Token token, Interest interests) const noexcept;
     /// Removes @p fd from the table. Errc::not_registered if absent.

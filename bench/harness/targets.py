@@ -1,0 +1,69 @@
+"""The targets of issue 9, checked against one run's results.
+
+Each check returns (target, met: bool or None when not measured, the figure)."""
+
+BASE = "raw-short"
+
+
+def _instr(results, key):
+    return results["servers"].get(key, {}).get("instructions")
+
+
+def _sys(results, key):
+    calls = results["servers"].get(key, {}).get("syscalls")
+    return None if calls is None else sum(calls.values())
+
+
+def _micro_ratio(results, selector, metalio_name, raw_name):
+    times = results.get("micro", {}).get(selector, {})
+    if metalio_name in times and raw_name in times and times[raw_name] > 0:
+        return times[metalio_name] / times[raw_name]
+    return None
+
+
+def check(results):
+    rows = []
+    base_i, base_s = _instr(results, BASE), _sys(results, BASE)
+
+    def add(target, value, limit, fmt, better_is_lower=True):
+        if value is None or limit is None:
+            rows.append((target, None, "not measured"))
+        else:
+            met = value <= limit if better_is_lower else value >= limit
+            rows.append((target, met, fmt.format(value=value, limit=limit)))
+
+    ratio = lambda a, b: None if a is None or b is None or b == 0 else a / b  # noqa: E731
+    e_i, e_s = _instr(results, "metalio-epoll"), _sys(results, "metalio-epoll")
+    add("epoll: instructions/request <= 1.05x the short-read baseline", ratio(e_i, base_i), 1.05, "{value:.2f}x")
+    add("epoll: syscalls/request within 0.15 of the baseline",
+        None if e_s is None or base_s is None else e_s - base_s, 0.15, "{value:+.2f}")
+    alloc = results["servers"].get("metalio-epoll", {}).get("allocations")
+    add("epoll: zero allocations per request", alloc, 0.001, "{value:.3f}")
+    for peer in ("mio", "libuv"):
+        p_i, p_s = _instr(results, peer), _sys(results, peer)
+        target = f"epoll: ahead of {peer} on instructions and syscalls"
+        if None in (e_i, p_i, e_s, p_s):
+            rows.append((target, None, "not measured"))
+        else:
+            rows.append((target, e_i < p_i and e_s <= p_s,
+                         f"instructions {e_i / p_i:.2f}x, syscalls {e_s / p_s:.2f}x of {peer}'s"))
+    p_i, p_s = _instr(results, "metalio-poll"), _sys(results, "metalio-poll")
+    add("poll(2): instructions/request <= 1.5x the baseline", ratio(p_i, base_i), 1.5, "{value:.2f}x")
+    add("poll(2): syscalls/request <= 2.5", p_s, 2.5, "{value:.2f}")
+    # The servers answer with send(); every write() per request is the
+    # poll(2) selector's eventfd (the Waker is not used by the server).
+    poll_calls = results["servers"].get("metalio-poll", {}).get("syscalls")
+    add("poll(2): no eventfd traffic without a thread blocked in poll (write()s/request)",
+        None if poll_calls is None else poll_calls.get("write", 0.0), 0.005, "{value:.2f}")
+    w_e = _micro_ratio(results, "epoll", "metalio_waker_round_trip/real_time", "raw_eventfd_round_trip/real_time")
+    w_p = _micro_ratio(results, "poll", "metalio_waker_round_trip/real_time", "raw_eventfd_round_trip/real_time")
+    add("poll(2): Waker round trip <= 1.2x the epoll build's (each against raw eventfd)", ratio(w_p, w_e), 1.2,
+        "{value:.2f}x")
+    for selector, raw_zero in (("epoll", "raw_epoll_wait_zero"), ("poll", "raw_poll_zero")):
+        name = "epoll" if selector == "epoll" else "poll(2)"
+        add(f"{name}: register + deregister <= 1.1x epoll_ctl ADD + DEL",
+            _micro_ratio(results, selector, "metalio_register_deregister", "raw_register_deregister"), 1.1,
+            "{value:.2f}x")
+        add(f"{name}: zero-timeout poll <= 1.1x the raw call",
+            _micro_ratio(results, selector, "metalio_poll_zero", raw_zero), 1.1, "{value:.2f}x")
+    return rows

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# run.sh full|smoke: builds the benchmark and runs it (make bench; make test's smoke step).
+#
+#   full   every measurement, results in build/bench/ (tables.txt, plots,
+#          results.json, report.rst for the Performance page); ~10 minutes
+#   smoke  the same code paths with tiny counts, results in build/bench-smoke/
+#          (a check that the harness still works; the figures mean nothing)
+#
+# Installs what it needs, builds build/bench-epoll (library, metalio server,
+# micro-benchmarks, baselines and peers) and build/bench-poll (library,
+# metalio server, micro-benchmarks on poll(2)), both Release with fault
+# injection off, and the mio peer with cargo --offline against Debian's
+# packaged crates. Server and client are pinned to different CPUs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-full}
+[[ $mode == full || $mode == smoke ]] || { echo "usage: bench/run.sh full|smoke" >&2; exit 2; }
+JOBS=${JOBS:-2}
+
+tests/tools/deps.sh g++ cmake pkg-config linux-perf strace wrk valgrind libuv1-dev libevent-dev libasio-dev \
+    libbenchmark-dev librust-mio-dev cargo rustc python3-matplotlib
+
+configure() {  # configure <dir> [cmake options...]
+    local dir=$1
+    shift
+    cmake -S bench -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >"$dir.configure.log" 2>&1 ||
+        { cat "$dir.configure.log"; exit 1; }
+}
+mkdir -p build
+echo "== building the servers and micro-benchmarks (build/bench-epoll, build/bench-poll)"
+configure build/bench-epoll -DMETALIO_SELECTOR=epoll -DBENCH_PEERS=ON
+configure build/bench-poll -DMETALIO_SELECTOR=poll -DBENCH_PEERS=OFF
+cmake --build build/bench-epoll -j"$JOBS"
+cmake --build build/bench-poll -j"$JOBS"
+
+# The mio peer: Debian's mio crate (librust-mio-dev), offline. Debian's own
+# cargo comes first so that a rustup toolchain on PATH does not matter.
+echo "== building the mio peer (cargo --offline, Debian's crates)"
+mio_binary=build/bench-mio/release/hello-mio
+cargo=$(command -v /usr/bin/cargo || command -v cargo)
+rustc=$(dirname "$cargo")/rustc
+# (cargo reads bench/servers/mio/.cargo/config.toml only when run from there.)
+if ! (cd bench/servers/mio && RUSTC=$rustc "$cargo" build --quiet --release --offline --target-dir ../../../build/bench-mio); then
+    echo "The mio peer did not build offline; it is left out of this run (the report says so)." >&2
+    rm -f "$mio_binary"
+fi
+
+out=build/bench
+[[ $mode == smoke ]] && out=build/bench-smoke
+echo "== measuring ($mode), results in $out/"
+# Debian's python3 has Debian's matplotlib (for the plots); another python3
+# first on PATH may not.
+python=$(command -v /usr/bin/python3 || command -v python3)
+"$python" bench/harness/main.py --mode "$mode" --build-epoll build/bench-epoll --build-poll build/bench-poll \
+    --mio "$mio_binary" --out "$out"

@@ -1,0 +1,117 @@
+// metalio.cpp: the hello server on metalio (built once per selector).
+//
+//   hello_metalio drain PORT [MAX]   reads until WouldBlock after every event
+//   hello_metalio short PORT [MAX]   stops after a read shorter than the buffer
+//
+// The same loop as raw_epoll.c, written the way chapter 06 teaches: a Poll,
+// tokens, edge-triggered events. A connection's token is its fd, so the
+// connection table is an array, as in the C baseline.
+#include <cstdio>
+#include <cstring>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "hello.h"
+#include "metalio/net/tcp_listener.hpp"
+#include "metalio/poll.hpp"
+
+using metalio::Event;
+using metalio::Events;
+using metalio::Interest;
+using metalio::Poll;
+using metalio::Token;
+using metalio::net::SocketAddr;
+using metalio::net::TcpListener;
+using metalio::net::TcpStream;
+
+namespace {
+
+constexpr Token kListener{~std::size_t{0}};
+
+struct Connection {
+    TcpStream stream;
+    unsigned char state = 0;
+};
+
+int fail(const char* what, const std::error_code& error) {
+    std::fprintf(stderr, "hello_metalio: %s: %s\n", what, error.message().c_str());
+    return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 3 || (std::strcmp(argv[1], "drain") != 0 && std::strcmp(argv[1], "short") != 0)) {
+        std::fprintf(stderr, "usage: hello_metalio drain|short PORT [MAX_REQUESTS]\n");
+        return 2;
+    }
+    const bool stop_after_short_read = std::strcmp(argv[1], "short") == 0;
+    hello_args args = hello_parse_args(argc - 1, argv + 1);
+    unsigned long long answered = 0;
+
+    auto poll = Poll::create();
+    if (!poll) return fail("Poll::create", poll.error());
+    Events events = Events::with_capacity(256);
+    auto addr = SocketAddr::parse("127.0.0.1:" + std::to_string(args.port));
+    if (!addr) return fail("address", addr.error());
+    auto listener = TcpListener::bind(*addr);
+    if (!listener) return fail("bind", listener.error());
+    if (auto done = poll->registry().register_(*listener, kListener, Interest::READABLE); !done)
+        return fail("register", done.error());
+
+    std::vector<std::optional<Connection>> connections(1024);
+    char buffer[4096];
+    char out[4096];
+    for (;;) {
+        if (auto polled = poll->poll(events, std::nullopt); !polled) {
+            if (metalio::io::is_interrupted(polled.error())) continue;
+            return fail("poll", polled.error());
+        }
+        for (const Event event : events) {
+            if (event.token() == kListener) {
+                for (;;) {
+                    auto accepted = listener->accept();
+                    if (!accepted) break;  // WouldBlock (or a failed accept: drop it)
+                    TcpStream& stream = accepted->first;
+                    const auto fd = static_cast<std::size_t>(stream.as_raw_fd());
+                    if (fd >= connections.size()) connections.resize(fd * 2);
+                    (void)stream.set_nodelay(true);
+                    if (!poll->registry().register_(stream, Token{fd}, Interest::READABLE)) continue;
+                    connections[fd].emplace(std::move(stream));
+                }
+                continue;
+            }
+            auto& slot = connections[event.token().value];
+            if (!slot) continue;
+            bool close = false;
+            for (;;) {
+                const auto got = slot->stream.read(std::as_writable_bytes(std::span(buffer)));
+                if (!got) {
+                    if (metalio::io::is_would_block(got.error())) break;
+                    if (metalio::io::is_interrupted(got.error())) continue;
+                    close = true;
+                    break;
+                }
+                if (*got == 0) {
+                    close = true;
+                    break;
+                }
+                const std::size_t ended = hello_feed(&slot->state, buffer, *got);
+                if (ended > 0) {
+                    const std::size_t length = hello_answer(out, sizeof out, ended);
+                    const auto sent = slot->stream.write(std::as_bytes(std::span(out, length)));
+                    if (length == 0 || !sent || *sent != length) {
+                        close = true;
+                        break;
+                    }
+                    if (hello_count(&args, &answered, ended)) return 0;
+                }
+                // The short-read rule (chapter 06): a short read emptied the
+                // socket for now, unless the peer also closed.
+                if (stop_after_short_read && *got < sizeof buffer && !event.is_read_closed()) break;
+            }
+            if (close) slot.reset();  // closing the stream also deregisters it
+        }
+    }
+}

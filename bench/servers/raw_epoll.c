@@ -1,0 +1,94 @@
+/* raw_epoll.c: the baseline, the hello server written directly on epoll.
+ *
+ *   raw_epoll drain PORT [MAX]   reads until EAGAIN after every event
+ *   raw_epoll short PORT [MAX]   stops after a read shorter than the buffer
+ *
+ * Edge-triggered (EPOLLET), like metalio and mio: "drain" is the textbook
+ * rule (read until EAGAIN), "short" is the short-read rule (a read that
+ * returns less than asked has emptied the socket for now, so the EAGAIN read
+ * can be skipped; the next bytes raise a new edge). Everything else is the
+ * least a C programmer would write: one epoll_wait per loop, one buffer. */
+#define _GNU_SOURCE /* accept4 */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "hello.h"
+
+enum { max_fds = 65536 };
+static unsigned char states[max_fds];
+
+static int listen_on(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port),
+                               .sin_addr = {htonl(INADDR_LOOPBACK)}};
+    if (bind(fd, (struct sockaddr*)&addr, sizeof addr) != 0 || listen(fd, 1024) != 0) {
+        perror("bind/listen");
+        _exit(1);
+    }
+    return fd;
+}
+
+int main(int argc, char** argv) {
+    if (argc < 3 || (strcmp(argv[1], "drain") != 0 && strcmp(argv[1], "short") != 0)) {
+        fprintf(stderr, "usage: raw_epoll drain|short PORT [MAX_REQUESTS]\n");
+        return 2;
+    }
+    const int stop_after_short_read = strcmp(argv[1], "short") == 0;
+    struct hello_args args = hello_parse_args(argc - 1, argv + 1);
+    unsigned long long answered = 0;
+    const int listener = listen_on(args.port);
+    const int ep = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event ev = {.events = EPOLLIN, .data = {.fd = listener}};
+    epoll_ctl(ep, EPOLL_CTL_ADD, listener, &ev);
+    struct epoll_event events[256];
+    char buffer[4096];
+    char out[4096];
+    for (;;) {
+        const int n = epoll_wait(ep, events, 256, -1);
+        for (int i = 0; i < n; ++i) {
+            const int fd = events[i].data.fd;
+            if (fd == listener) {
+                int client;
+                while ((client = accept4(listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+                    if (client >= max_fds) { close(client); continue; }
+                    int one = 1;
+                    setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+                    states[client] = 0;
+                    struct epoll_event cev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLET, .data = {.fd = client}};
+                    epoll_ctl(ep, EPOLL_CTL_ADD, client, &cev);
+                }
+                continue;
+            }
+            for (;;) {
+                const ssize_t got = read(fd, buffer, sizeof buffer);
+                if (got < 0 && errno == EINTR) continue;
+                if (got <= 0) {
+                    if (got < 0 && errno == EAGAIN) break;
+                    close(fd);  /* end of file or error; close also removes it from epoll */
+                    break;
+                }
+                const size_t ended = hello_feed(&states[fd], buffer, (size_t)got);
+                if (ended > 0) {
+                    const size_t length = hello_answer(out, sizeof out, ended);
+                    if (length == 0 || send(fd, out, length, MSG_NOSIGNAL) != (ssize_t)length) {
+                        close(fd);
+                        break;
+                    }
+                    if (hello_count(&args, &answered, ended)) return 0;
+                }
+                /* A short read emptied the socket, unless the peer has also
+                 * closed (EPOLLRDHUP): then the end of file must be read now,
+                 * because no new edge will come for it. */
+                if (stop_after_short_read && (size_t)got < sizeof buffer && !(events[i].events & EPOLLRDHUP)) break;
+            }
+        }
+    }
+}

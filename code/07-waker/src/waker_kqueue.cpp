@@ -1,0 +1,130 @@
+// The Waker on kqueue: a user event where the system has EVFILT_USER, a
+// pipe where it does not (sys::kqueue, METALIO_KQUEUE_USER_WAKER). The move
+// operations and the destructor are shared with the eventfd Waker (waker.cpp).
+#include "metalio/waker.hpp"
+
+#if METALIO_SELECTOR_KQUEUE
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <utility>
+
+#include "metalio/sys/syscall.hpp"
+
+namespace metalio {
+
+#if METALIO_KQUEUE_USER_WAKER
+
+// [create-user]
+io::Result<Waker> Waker::create(const Registry& registry, Token token) noexcept {
+    auto mine = claim(registry);  // the slot, and the Registry (the same kqueue, shared)
+    if (!mine) return std::unexpected(mine.error());
+    // No fd of its own: the event lives in the kqueue, keyed by EVFILT_USER.
+    if (auto added = registry.selector().setup_waker(token); !added) {
+        registry.release_waker();
+        return std::unexpected(added.error());
+    }
+    Waker waker(std::move(*mine), sys::OwnedFd(-1));
+    waker.token_ = token;
+    return waker;
+}
+// [create-user]
+
+// [wake-user]
+io::Result<void> Waker::wake() const noexcept {
+    // NOTE_TRIGGER activates the user event; EV_CLEAR (from setup_waker)
+    // resets it once a kevent() reports it, so wakes before that coalesce.
+    return registry_->selector().wake(token_);
+}
+// [wake-user]
+
+// [close-user]
+void Waker::close() noexcept {
+    if (!registry_) return;  // moved from
+    // The event belongs to the kqueue, not to an fd we close: delete it, or
+    // a wake that nobody polled yet would be reported after the Waker is gone.
+    (void)registry_->selector().remove_waker();
+    registry_->release_waker();
+    registry_.reset();
+}
+// [close-user]
+
+#else  // a pipe: OpenBSD, older NetBSD, or METALIO_WAKER_PIPE
+
+namespace {
+
+// Both ends non-blocking and close-on-exec. (macOS has no pipe2, but macOS
+// has EVFILT_USER and only gets here when the pipe is forced.)
+io::Result<void> make_pipe(int ends[2]) noexcept {
+#if defined(__APPLE__)
+    if (auto made = METALIO_SYSCALL(pipe, ends); !made) return std::unexpected(made.error());
+    for (int i = 0; i < 2; ++i) {
+        (void)::fcntl(ends[i], F_SETFD, FD_CLOEXEC);
+        (void)::fcntl(ends[i], F_SETFL, O_NONBLOCK);
+    }
+#else
+    if (auto made = METALIO_SYSCALL(pipe2, ends, O_CLOEXEC | O_NONBLOCK); !made) return std::unexpected(made.error());
+#endif
+    return {};
+}
+
+// Empties the pipe; only needed when a wake finds it full.
+void empty(int fd) noexcept {
+    char buffer[4096];
+    while (::read(fd, buffer, sizeof buffer) > 0) {
+    }
+}
+
+}  // namespace
+
+// [create-pipe]
+io::Result<Waker> Waker::create(const Registry& registry, Token token) noexcept {
+    auto mine = claim(registry);
+    if (!mine) return std::unexpected(mine.error());
+    auto fail = [&](std::error_code error) -> io::Result<Waker> {
+        registry.release_waker();
+        return std::unexpected(error);
+    };
+    int ends[2] = {-1, -1};
+    if (auto made = make_pipe(ends); !made) return fail(made.error());
+    sys::OwnedFd receiver(ends[0]);
+    sys::OwnedFd sender(ends[1]);
+    if (auto registered = registry.selector().register_(receiver.get(), token, Interest::READABLE); !registered)
+        return fail(registered.error());
+    Waker waker(std::move(*mine), std::move(receiver));
+    waker.sender_ = std::move(sender);
+    return waker;
+}
+// [create-pipe]
+
+// [wake-pipe]
+io::Result<void> Waker::wake() const noexcept {
+    // One byte is a new edge for the read filter (EV_CLEAR). The pipe is
+    // never read otherwise, so after 64 KiB of unpolled wakes it is full:
+    // empty it and write again.
+    const char one = 1;
+    auto written = METALIO_SYSCALL(write, sender_.get(), &one, 1);
+    if (!written && io::is_would_block(written.error())) {
+        empty(fd_.get());
+        written = METALIO_SYSCALL(write, sender_.get(), &one, 1);
+    }
+    if (!written) return std::unexpected(written.error());
+    return {};
+}
+// [wake-pipe]
+
+void Waker::close() noexcept {
+    if (!registry_) return;  // moved from
+    // Closing the read end removes its filters from the kqueue by itself.
+    fd_ = sys::OwnedFd(-1);
+    sender_ = sys::OwnedFd(-1);
+    registry_->release_waker();
+    registry_.reset();
+}
+
+#endif
+
+}  // namespace metalio
+
+#endif  // METALIO_SELECTOR_KQUEUE

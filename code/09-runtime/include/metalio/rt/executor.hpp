@@ -1,0 +1,73 @@
+/// @file
+/// Executor: the run queue and the tasks it owns.
+#pragma once
+
+#include <coroutine>
+#include <cstddef>
+#include <unordered_set>
+
+#include "metalio/rt/task.hpp"
+#include "metalio/rt/wait_list.hpp"
+
+namespace metalio::rt {
+
+// [executor]
+/// Runs coroutines on one thread: a FIFO run queue of Waiters, and the
+/// frames of spawned tasks (tokio's `current_thread` scheduler, without
+/// the I/O and time drivers, which are Reactor and Timers).
+///
+/// A task is queued when it is spawned and whenever something it waited
+/// for happens; run_once() resumes what is queued. The executor owns every
+/// spawned frame: one that finishes is freed at its final suspend point,
+/// and the destructor frees the ones still parked. Not thread-safe
+/// (Handle is the cross-thread door). Not movable: waiters and the
+/// thread's Context refer to it. Introduced in chapter 09.
+class Executor {
+public:
+    /// An executor with nothing to run.
+    Executor() noexcept = default;
+    Executor(const Executor&) = delete;
+    Executor& operator=(const Executor&) = delete;
+    /// Destroys every spawned frame that has not finished (cancelling it).
+    ~Executor();
+
+    /// Takes ownership of @p task and queues its first run.
+    void spawn(Task<void> task);
+    /// Queues @p waiter's coroutine to be resumed by run_once().
+    void schedule(Waiter& waiter) noexcept { run_queue_.push_back(waiter); }
+    /// Resumes every coroutine queued when the call began, in order; what
+    /// they queue runs in the next call, so one busy task cannot starve
+    /// the reactor and the timers.
+    void run_once();
+    /// True if something is queued (then the reactor must not block).
+    [[nodiscard]] bool has_ready() const noexcept { return !run_queue_.empty(); }
+    /// How many spawned tasks have not finished yet.
+    [[nodiscard]] std::size_t task_count() const noexcept { return tasks_.size(); }
+
+private:
+    friend class PromiseBase;
+    void retire(std::coroutine_handle<> frame) noexcept;
+
+    WaitList run_queue_;
+    std::unordered_set<void*> tasks_;  // frame addresses of spawned tasks
+};
+// [executor]
+
+/// Awaitable that puts the calling task at the back of the run queue:
+/// `co_await YieldNow{}` lets every other ready task run once (tokio's
+/// `task::yield_now`). Outside a runtime it does not suspend.
+/// Introduced in chapter 09 (runtime).
+class YieldNow {
+public:
+    /// Suspends only inside a runtime.
+    [[nodiscard]] bool await_ready() const noexcept;
+    /// Queues the caller behind the tasks already queued.
+    void await_suspend(std::coroutine_handle<> caller) noexcept;
+    /// Nothing to return.
+    void await_resume() const noexcept {}
+
+private:
+    Waiter waiter_;
+};
+
+}  // namespace metalio::rt

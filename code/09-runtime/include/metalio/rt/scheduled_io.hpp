@@ -1,0 +1,107 @@
+/// @file
+/// ScheduledIo: the readiness of one registered source, per direction.
+#pragma once
+
+#include "metalio/event.hpp"
+#include "metalio/rt/executor.hpp"
+#include "metalio/rt/wait_list.hpp"
+
+namespace metalio::rt {
+
+class Reactor;
+
+/// The two directions a task can wait on.
+enum class Direction {
+    Read,   ///< Readable, read-closed or error.
+    Write,  ///< Writable, write-closed or error.
+};
+
+// [scheduled-io]
+/// What the reactor knows about one registered source: is it (as far as we
+/// know) readable, is it writable, and which tasks wait for each.
+/// tokio's `ScheduledIo`, without its atomics and ticks: everything here
+/// happens on the runtime's thread.
+///
+/// Readiness starts set in both directions (try the operation first; the
+/// kernel says WouldBlock if it was too early). A task whose operation
+/// returns WouldBlock calls clear() and awaits ready(); an event sets the
+/// bits and moves exactly the tasks of the matching direction to the run
+/// queue. Events are dispatched between task runs, never during one, so a
+/// clear() cannot swallow an event that arrived after the operation.
+///
+/// A closed half (or an error) is for ever: clear() does not forget it.
+/// Otherwise a read that returned the last bytes before end-of-file, short
+/// and so clearing readiness, would park for an edge that already came.
+/// Introduced in chapter 09 (runtime).
+class ScheduledIo {
+public:
+    /// A source of @p reactor, ready both ways until told otherwise.
+    explicit ScheduledIo(Reactor& reactor) noexcept : reactor_(&reactor) {}
+    ScheduledIo(const ScheduledIo&) = delete;
+    ScheduledIo& operator=(const ScheduledIo&) = delete;
+
+    /// True unless the last operation in @p direction returned WouldBlock
+    /// (or a short read) and no event came since.
+    [[nodiscard]] bool is_ready(Direction direction) const noexcept {
+        return direction == Direction::Read ? readable_ || read_closed_ : writable_ || write_closed_;
+    }
+    /// Forgets the readiness of @p direction (not a closed half): the next
+    /// ready() parks.
+    void clear(Direction direction) noexcept { (direction == Direction::Read ? readable_ : writable_) = false; }
+    /// The reactor that delivers this source's events.
+    [[nodiscard]] Reactor& reactor() const noexcept { return *reactor_; }
+
+    /// Awaits readiness in one direction (see ready()).
+    class Ready {
+    public:
+        /// Waits on @p io in @p direction.
+        Ready(ScheduledIo& io, Direction direction) noexcept : io_(io), direction_(direction) {}
+        /// No suspension while the direction is still ready.
+        [[nodiscard]] bool await_ready() const noexcept { return io_.is_ready(direction_); }
+        /// Parks the caller on the direction's list.
+        void await_suspend(std::coroutine_handle<> caller) noexcept {
+            waiter_.handle = caller;
+            io_.waiters(direction_).push_back(waiter_);
+        }
+        /// Nothing to return: readiness is a hint, the caller retries.
+        void await_resume() const noexcept {}
+
+    private:
+        ScheduledIo& io_;
+        Direction direction_;
+        Waiter waiter_;  // unlinks itself if the awaiting task is cancelled
+    };
+    /// `co_await io.ready(Direction::Read)`: returns at once if readable,
+    /// else parks until the reactor sees a read event.
+    [[nodiscard]] Ready ready(Direction direction) noexcept { return Ready(*this, direction); }
+
+    /// Called by the reactor for each event of this source: sets readiness
+    /// and queues on @p executor exactly the tasks waiting on each direction
+    /// that fired.
+    void set_readiness(const Event& event, Executor& executor) noexcept {
+        if (event.is_read_closed() || event.is_error()) read_closed_ = true;
+        if (event.is_write_closed() || event.is_error()) write_closed_ = true;
+        if (event.is_readable() || event.is_read_closed() || event.is_error()) {
+            readable_ = true;
+            while (Waiter* waiter = readers_.pop_front()) executor.schedule(*waiter);
+        }
+        if (event.is_writable() || event.is_write_closed() || event.is_error()) {
+            writable_ = true;
+            while (Waiter* waiter = writers_.pop_front()) executor.schedule(*waiter);
+        }
+    }
+
+private:
+    WaitList& waiters(Direction direction) noexcept { return direction == Direction::Read ? readers_ : writers_; }
+
+    Reactor* reactor_;
+    bool readable_ = true;
+    bool writable_ = true;
+    bool read_closed_ = false;   // sticky: end-of-file or error seen
+    bool write_closed_ = false;  // sticky: the peer is gone, or error seen
+    WaitList readers_;
+    WaitList writers_;
+};
+// [scheduled-io]
+
+}  // namespace metalio::rt

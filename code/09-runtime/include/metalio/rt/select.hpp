@@ -1,0 +1,85 @@
+/// @file
+/// select(): run two tasks, keep the first to finish, cancel the other.
+#pragma once
+
+#include <coroutine>
+#include <exception>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "metalio/rt/context.hpp"
+#include "metalio/rt/executor.hpp"
+#include "metalio/rt/task.hpp"
+
+namespace metalio::rt {
+
+/// The value a Task<T> yields, with `void` spelled std::monostate so that
+/// it fits in a std::variant.
+template <class T>
+using ValueOf = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
+
+// [select]
+/// Awaits two tasks at once; the first to finish wins, the other is
+/// destroyed where it is parked (cancelled). tokio's `select!` for two
+/// branches. Both tasks must own a frame.
+///
+/// Both are queued on the executor with the awaiting coroutine as their
+/// continuation, so whichever ends first resumes it; await_resume() then
+/// destroys the loser, whose awaiters unlink themselves from the reactor,
+/// the timers or the run queue. Introduced in chapter 09 (runtime).
+template <class A, class B>
+class Select {
+public:
+    /// Races @p first against @p second.
+    Select(Task<A> first, Task<B> second) noexcept : first_(std::move(first)), second_(std::move(second)) {}
+
+    /// Never ready before both started.
+    [[nodiscard]] bool await_ready() const noexcept { return false; }
+    /// Queues both tasks; each resumes @p caller when it finishes.
+    void await_suspend(std::coroutine_handle<> caller) const {
+        Context* context = Context::current();
+        // Only a task can await, tasks run only inside block_on; an empty
+        // task would never finish: both are programming errors.
+        if (context == nullptr || !first_ || !second_) std::terminate();
+        start(first_.frame().promise(), first_.frame(), caller, context->executor);
+        start(second_.frame().promise(), second_.frame(), caller, context->executor);
+    }
+    /// Index 0 holds the first task's value, index 1 the second's.
+    std::variant<ValueOf<A>, ValueOf<B>> await_resume() {
+        if (first_.done()) {
+            second_ = {};  // cancel the loser before anything else runs
+            return std::variant<ValueOf<A>, ValueOf<B>>(std::in_place_index<0>, take(first_));
+        }
+        first_ = {};
+        return std::variant<ValueOf<A>, ValueOf<B>>(std::in_place_index<1>, take(second_));
+    }
+
+private:
+    static void start(PromiseBase& promise, std::coroutine_handle<> frame, std::coroutine_handle<> caller,
+                      Executor& executor) noexcept {
+        promise.continuation = caller;
+        promise.start.handle = frame;
+        executor.schedule(promise.start);
+    }
+    template <class T>
+    static ValueOf<T> take(Task<T>& task) {
+        if constexpr (std::is_void_v<T>) {
+            return {};
+        } else {
+            return task.frame().promise().take();
+        }
+    }
+
+    Task<A> first_;
+    Task<B> second_;
+};
+
+/// `co_await select(first, second)`: see Select.
+template <class A, class B>
+Select<A, B> select(Task<A> first, Task<B> second) noexcept {
+    return Select<A, B>(std::move(first), std::move(second));
+}
+// [select]
+
+}  // namespace metalio::rt

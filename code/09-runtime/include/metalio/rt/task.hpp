@@ -1,0 +1,195 @@
+/// @file
+/// Task<T>: a lazily started coroutine that owns its frame.
+#pragma once
+
+#include <coroutine>
+#include <cstddef>
+#include <exception>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include "metalio/rt/frame_pool.hpp"
+#include "metalio/rt/wait_list.hpp"
+
+namespace metalio::rt {
+
+template <class T>
+class Task;
+
+class Executor;
+
+/// What every Task's promise holds, whatever the result type.
+/// Introduced in chapter 09 (runtime).
+class PromiseBase {
+public:
+    /// Tasks are lazy: nothing runs until the task is awaited or spawned.
+    std::suspend_always initial_suspend() const noexcept { return {}; }
+
+    /// At the end a task hands the thread to whoever awaited it (symmetric
+    /// transfer), returns to the awaiter that started it if it never
+    /// suspended, or, if it was spawned, tells the executor, which frees
+    /// the frame.
+    struct FinalAwaiter {
+        /// Always suspends: the frame stays until its owner destroys it.
+        bool await_ready() const noexcept { return false; }
+        /// Continues the awaiting coroutine, or retires a spawned task.
+        template <class Promise>
+        std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> self) const noexcept {
+            return self.promise().finish(self);
+        }
+        /// Never resumed.
+        void await_resume() const noexcept {}
+    };
+    /// See FinalAwaiter.
+    FinalAwaiter final_suspend() const noexcept { return {}; }
+
+    /// Frames come from the FramePool (the compiler calls these two).
+    static void* operator new(std::size_t size) { return FramePool::allocate(size); }
+    /// Gives a frame back to the FramePool.
+    static void operator delete(void* frame, std::size_t size) noexcept { FramePool::deallocate(frame, size); }
+
+    /// metalio reports I/O errors as values; an exception escaping a task
+    /// is a bug, and ends the program (tokio would catch a panic here).
+    void unhandled_exception() const noexcept { std::terminate(); }
+
+    /// Who resumes when this task finishes (set when it is awaited).
+    std::coroutine_handle<> continuation = std::noop_coroutine();
+    /// Queues this task's first run on the executor (spawn, select).
+    Waiter start;
+    /// Set for a spawned task: the executor that owns (and frees) the frame.
+    Executor* owner = nullptr;
+    /// True while the awaiter that started the task is still on the stack
+    /// (Task::Awaiter::await_suspend): finishing then just returns to it.
+    bool inline_start = false;
+
+    /// Called at the final suspend point: the next coroutine to run.
+    std::coroutine_handle<> finish(std::coroutine_handle<> self) noexcept;
+};
+
+/// The promise of a Task<T>: keeps the value until the awaiter takes it.
+/// (Promise<void> has return_void() instead, and nothing to take.)
+/// Introduced in chapter 09 (runtime).
+template <class T>
+class Promise : public PromiseBase {
+public:
+    /// The Task that owns this frame.
+    Task<T> get_return_object() noexcept;
+    /// `co_return value;`
+    void return_value(T value) noexcept(std::is_nothrow_move_constructible_v<T>) { value_.emplace(std::move(value)); }
+    /// Moves the value out (once, after the task finished).
+    T take() noexcept(std::is_nothrow_move_constructible_v<T>) { return std::move(*value_); }
+
+private:
+    std::optional<T> value_;
+};
+
+/// @cond
+// The promise of a Task<void>: return_void() instead of return_value(),
+// nothing to take. (Hidden from the API pages, which show Promise<T>.)
+template <>
+class Promise<void> : public PromiseBase {
+public:
+    /// The Task that owns this frame.
+    Task<void> get_return_object() noexcept;
+    /// `co_return;` or falling off the end.
+    void return_void() const noexcept {}
+    /// Nothing to take.
+    void take() const noexcept {}
+};
+/// @endcond
+
+// [task]
+/// A coroutine returning @p T, started lazily, owning its frame: the C++
+/// counterpart of a Rust `async fn`'s future.
+///
+/// `co_await task` starts it and suspends the caller until it finishes;
+/// the caller's frame holds the Task, so the child frame is destroyed with
+/// the caller's. Destroying a Task that is suspended somewhere (parked on a
+/// socket, sleeping) destroys its frame and with it every awaiter inside,
+/// which unlink themselves: that is how select() and timeout() cancel the
+/// losing branch. Move-only. Introduced in chapter 09 (runtime).
+template <class T>
+class Task {
+public:
+    /// The promise type the compiler uses for coroutines returning Task<T>.
+    using promise_type = Promise<T>;
+
+    /// An empty task (owns no frame).
+    Task() noexcept = default;
+    /// Takes over @p other's frame.
+    Task(Task&& other) noexcept : frame_(std::exchange(other.frame_, {})) {}
+    /// Destroys this task's frame, then takes over @p other's.
+    Task& operator=(Task&& other) noexcept {
+        if (this != &other) {
+            reset();
+            frame_ = std::exchange(other.frame_, {});
+        }
+        return *this;
+    }
+    Task(const Task&) = delete;
+    Task& operator=(const Task&) = delete;
+    /// Destroys the frame (cancelling the task if it has not finished).
+    ~Task() { reset(); }
+
+    /// True if the task ran to its end.
+    [[nodiscard]] bool done() const noexcept { return frame_ && frame_.done(); }
+    /// True if this Task owns a frame.
+    explicit operator bool() const noexcept { return static_cast<bool>(frame_); }
+
+    /// Awaiting a task: start it, resume the caller when it finishes,
+    /// give the caller its value.
+    struct Awaiter {
+        std::coroutine_handle<Promise<T>> frame;  ///< The task being awaited.
+        /// Never ready before it ran: tasks are lazy.
+        bool await_ready() const noexcept { return false; }
+        /// Runs the task right here, on this stack. If it finishes without
+        /// suspending, the caller goes on at once (false: do not suspend);
+        /// otherwise the task resumes the caller when it ends. Resuming the
+        /// caller from the task's end only when it really suspended keeps
+        /// a loop of quick awaits from growing the stack even where the
+        /// compiler does not turn symmetric transfer into a tail call
+        /// (g++ at -O0).
+        bool await_suspend(std::coroutine_handle<> caller) const {
+            PromiseBase& promise = frame.promise();
+            promise.continuation = caller;
+            promise.inline_start = true;
+            frame.resume();
+            promise.inline_start = false;
+            return !frame.done();
+        }
+        /// The task's `co_return` value.
+        T await_resume() const { return frame.promise().take(); }
+    };
+    /// @cond
+    // `co_await std::move(task)` or `co_await make_task()` (hidden from the
+    // API pages: Sphinx cannot parse the name of this operator).
+    Awaiter operator co_await() && noexcept { return Awaiter{frame_}; }
+    /// @endcond
+
+    /// The frame, still owned by this Task (for the executor and combinators).
+    [[nodiscard]] std::coroutine_handle<Promise<T>> frame() const noexcept { return frame_; }
+    /// Gives the frame up: the caller now owns it (Executor::spawn does).
+    [[nodiscard]] std::coroutine_handle<Promise<T>> release() noexcept { return std::exchange(frame_, {}); }
+
+private:
+    friend class Promise<T>;
+    explicit Task(std::coroutine_handle<Promise<T>> frame) noexcept : frame_(frame) {}
+    void reset() noexcept {
+        if (frame_) std::exchange(frame_, {}).destroy();
+    }
+
+    std::coroutine_handle<Promise<T>> frame_;
+};
+// [task]
+
+template <class T>
+Task<T> Promise<T>::get_return_object() noexcept {
+    return Task<T>(std::coroutine_handle<Promise<T>>::from_promise(*this));
+}
+
+inline Task<void> Promise<void>::get_return_object() noexcept {
+    return Task<void>(std::coroutine_handle<Promise<void>>::from_promise(*this));
+}
+
+}  // namespace metalio::rt

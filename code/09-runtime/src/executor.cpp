@@ -1,0 +1,61 @@
+#include "metalio/rt/executor.hpp"
+
+#include <vector>
+
+#include "metalio/rt/context.hpp"
+
+namespace metalio::rt {
+
+// [finish]
+std::coroutine_handle<> PromiseBase::finish(std::coroutine_handle<> self) noexcept {
+    if (inline_start) return std::noop_coroutine();  // back into Task::Awaiter::await_suspend
+    if (owner == nullptr) return continuation;
+    // A spawned task: nobody awaits it. The frame is suspended at its final
+    // point, so destroying it here is allowed; then give the thread back to
+    // whoever resumed us (the executor's loop).
+    owner->retire(self);
+    return std::noop_coroutine();
+}
+// [finish]
+
+Executor::~Executor() {
+    // Frames parked on sockets or timers are destroyed here; their awaiters
+    // unlink themselves, their locals (streams, buffers) are freed.
+    std::vector<void*> frames(tasks_.begin(), tasks_.end());
+    tasks_.clear();
+    for (void* frame : frames) std::coroutine_handle<>::from_address(frame).destroy();
+}
+
+void Executor::spawn(Task<void> task) {
+    auto frame = task.release();
+    if (!frame) return;
+    frame.promise().owner = this;
+    frame.promise().start.handle = frame;
+    tasks_.insert(frame.address());
+    schedule(frame.promise().start);
+}
+
+void Executor::retire(std::coroutine_handle<> frame) noexcept {
+    tasks_.erase(frame.address());
+    frame.destroy();
+}
+
+// [run-once]
+void Executor::run_once() {
+    WaitList batch;
+    batch.splice_back(run_queue_);
+    // A waiter may vanish from the batch while we run (its frame destroyed
+    // by a task that ran before it): it unlinks itself, pop_front never
+    // sees it.
+    while (Waiter* waiter = batch.pop_front()) waiter->handle.resume();
+}
+// [run-once]
+
+bool YieldNow::await_ready() const noexcept { return Context::current() == nullptr; }
+
+void YieldNow::await_suspend(std::coroutine_handle<> caller) noexcept {
+    waiter_.handle = caller;
+    Context::current()->executor.schedule(waiter_);
+}
+
+}  // namespace metalio::rt

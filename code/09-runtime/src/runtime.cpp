@@ -1,0 +1,123 @@
+#include "metalio/rt/runtime.hpp"
+
+#include "metalio/rt/context.hpp"
+#include "metalio/rt/error.hpp"
+#include "metalio/rt/executor.hpp"
+#include "metalio/rt/reactor.hpp"
+#include "metalio/rt/timers.hpp"
+
+namespace metalio::rt {
+
+namespace {
+
+thread_local Context* current_context = nullptr;
+
+class RuntimeCategory final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "metalio.rt"; }
+    std::string message(int value) const override {
+        switch (static_cast<Errc>(value)) {
+            case Errc::no_runtime:
+                return "no metalio runtime here (outside block_on, or an I/O object of another runtime)";
+            case Errc::runtime_closed:
+                return "the runtime was destroyed";
+            case Errc::nested_block_on:
+                return "block_on called from inside a task";
+        }
+        return "unknown metalio.rt error";
+    }
+};
+
+}  // namespace
+
+const std::error_category& runtime_category() noexcept {
+    static const RuntimeCategory category;
+    return category;
+}
+
+Context* Context::current() noexcept { return current_context; }
+Context::Enter::Enter(Context& context) noexcept : previous_(current_context) { current_context = &context; }
+Context::Enter::~Enter() { current_context = previous_; }
+
+// [core]
+// The parts, in the order they must die in: the executor first (destroying
+// parked frames, whose awaiters leave the timers), then the timers, then the
+// reactor with its Poll.
+struct Runtime::Core {
+    Core(Poll poll, Waker waker) : reactor(std::move(poll)), inject(std::make_shared<Inject>(std::move(waker))) {}
+    ~Core() { inject->close(); }
+
+    Reactor reactor;
+    Timers timers;
+    Executor executor;
+    std::shared_ptr<Inject> inject;
+    Context context{executor, reactor, timers};
+};
+// [core]
+
+io::Result<Runtime> Runtime::create() {
+    auto poll = Poll::create();
+    if (!poll) return std::unexpected(poll.error());
+    auto waker = Waker::create(poll->registry(), Reactor::kWakeToken);
+    if (!waker) return std::unexpected(waker.error());
+    return Runtime(std::make_unique<Core>(std::move(*poll), std::move(*waker)));
+}
+
+Runtime::Runtime(std::unique_ptr<Core> core) noexcept : core_(std::move(core)) {}
+Runtime::Runtime(Runtime&& other) noexcept = default;
+Runtime& Runtime::operator=(Runtime&& other) noexcept = default;
+Runtime::~Runtime() = default;
+
+void Runtime::spawn(Task<void> task) {
+    if (core_) core_->executor.spawn(std::move(task));  // a moved-from runtime drops the task
+}
+
+Handle Runtime::handle() const {
+    // A moved-from runtime hands out a Handle that is already closed.
+    if (!core_) {
+        auto closed = std::make_shared<Inject>(std::nullopt);
+        return Handle(std::move(closed));
+    }
+    return Handle(core_->inject);
+}
+
+// [block-on]
+io::Result<void> Runtime::run_until(PromiseBase& root, std::coroutine_handle<> frame) {
+    if (!core_) return std::unexpected(make_error_code(Errc::no_runtime));  // moved from
+    if (Context::current() != nullptr) return std::unexpected(make_error_code(Errc::nested_block_on));
+    const Context::Enter enter(core_->context);
+    Executor& executor = core_->executor;
+    root.start.handle = frame;
+    executor.schedule(root.start);
+    while (!frame.done()) {
+        executor.run_once();
+        if (frame.done()) break;
+        // Block only when nothing is runnable, and never past a deadline.
+        // (The clock is read only when there are timers: a server without
+        // them pays nothing for the time driver.)
+        Timers& timers = core_->timers;
+        std::optional<std::chrono::nanoseconds> timeout;
+        if (executor.has_ready()) {
+            timeout = std::chrono::nanoseconds{0};
+        } else if (timers.size() != 0) {
+            timeout = timers.next_timeout(Clock::now());
+        }
+        const auto woken = core_->reactor.turn(timeout, executor);
+        if (!woken) return std::unexpected(woken.error());
+        if (*woken) {
+            for (auto& task : core_->inject->take()) executor.spawn(std::move(task));
+        }
+        if (timers.size() != 0) timers.fire(Clock::now(), executor);
+    }
+    return {};
+}
+// [block-on]
+
+io::Result<void> spawn(Task<void> task) {
+    Context* context = Context::current();
+    if (context == nullptr) return std::unexpected(make_error_code(Errc::no_runtime));
+    context->executor.spawn(std::move(task));
+    return {};
+}
+
+}  // namespace metalio::rt

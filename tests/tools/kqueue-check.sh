@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# kqueue-check.sh: the kqueue selector compiled on a machine without kqueue.
+#
+# Every library source of the kqueue build (the kqueue selector, the kqueue
+# Waker, and everything that includes the selector) is compiled with
+# -fsyntax-only against tests/kqueue-decls/sys/event.h, a declarations-only
+# header written from FreeBSD's kevent(2) manual page. Nothing is linked or
+# run: this only proves the code still compiles, with the project's warnings
+# as errors, in both Waker variants (EVFILT_USER, and the pipe that systems
+# without user events get). Running it needs a kqueue: libkqueue here
+# (test.sh), FreeBSD and macOS in .github/workflows/selectors.yml.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+compiler=${CXX:-c++}
+includes=(-Itests/kqueue-decls)
+for dir in code/*/include; do includes+=("-I$dir"); done
+sources=()
+while IFS= read -r file; do sources+=("$file"); done < <(
+    find code/*/src -name '*.cpp' ! -name epoll.cpp ! -name poll.cpp | sort)
+# The switches cmake/MetalioStage.cmake gives every translation unit.
+defines=(-DMETALIO_SELECTOR_EPOLL=0 -DMETALIO_SELECTOR_POLL=0 -DMETALIO_SELECTOR_KQUEUE=1
+         -DMETALIO_SELECTOR_IOCP=0 -DMETALIO_FAULT_INJECTION=1)
+failed=0
+for waker in user pipe; do
+    extra=()
+    [[ $waker == pipe ]] && extra=(-DMETALIO_WAKER_PIPE=1)
+    for source in "${sources[@]}"; do
+        if ! "$compiler" -std=c++23 -fsyntax-only -Wall -Wextra -Werror "${defines[@]}" "${extra[@]}" \
+            "${includes[@]}" "$source"; then
+            echo "kqueue compile check FAILED: $source (Waker: $waker)"
+            failed=1
+        fi
+    done
+done
+[[ $failed -eq 0 ]] && echo "kqueue compile check: ${#sources[@]} sources, user-event and pipe Waker, no error"
+exit $failed

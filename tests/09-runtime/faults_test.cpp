@@ -36,7 +36,7 @@ TEST_CASE("Runtime::create: every system call it makes may fail, each failure is
 
 Task<std::error_code> bind_with_failing_registration() {
     fault::reset();
-    fault::fail_next(METALIO_SELECTOR_POLL ? "fcntl" : "epoll_ctl", ENOMEM);
+    fault::fail_next(METALIO_SELECTOR_POLL ? "fcntl" : METALIO_SELECTOR_KQUEUE ? "kevent" : "epoll_ctl", ENOMEM);
     auto listener = TcpListener::bind(*SocketAddr::parse("127.0.0.1:0"));
     fault::reset();
     co_return listener ? std::error_code{} : listener.error();

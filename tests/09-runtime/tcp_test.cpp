@@ -8,6 +8,7 @@
 #include "metalio/rt/error.hpp"
 #include "metalio/rt/timeout.hpp"
 #include "runtime_test.hpp"
+#include "selector_facts.hpp"
 
 using namespace std::chrono_literals;
 using metalio::net::SocketAddr;
@@ -184,6 +185,13 @@ Task<std::error_code> connect_to_nobody() {
 }
 
 TEST_CASE("connect to a closed port fails with ECONNREFUSED") {
+    // libkqueue reads (and so clears) SO_ERROR when it reports the refused
+    // connect, and the runtime's connect waits on: a known difference from a
+    // BSD kernel (selector_facts.hpp), said in chapter 02. Not run there.
+    if (metalio::test::kEventConsumesSocketError) {
+        MESSAGE("not run on libkqueue: its event consumes the socket error");
+        return;
+    }
     const metalio::test::FdLeakCheck no_leak;
     Runtime runtime = rt_test::make_runtime();
     CHECK(rt_test::run(runtime, connect_to_nobody()) == std::errc::connection_refused);

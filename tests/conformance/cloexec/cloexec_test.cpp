@@ -2,7 +2,8 @@
 // close-on-exec from birth, so a program started later (posix_spawn, or
 // fork + exec) inherits none of them: not the listener, not an accepted or a
 // connected stream, not the selector (epoll fd, or the poll(2) selector's
-// eventfd), not the Waker's eventfd, not the selector copy a Waker keeps.
+// eventfd), not the Waker's eventfd, not the selector copy a Waker keeps,
+// not the UDP, Unix-socket and pipe descriptors of stage 08.
 //
 // The child (list_fds) prints what each of its descriptors points to
 // ("socket:[12345]", "anon_inode:[eventpoll]", ...). A descriptor of the
@@ -30,7 +31,11 @@
 
 #include "metalio/net/tcp_listener.hpp"
 #include "metalio/net/tcp_stream.hpp"
+#include "metalio/net/udp_socket.hpp"
 #include "metalio/poll.hpp"
+#include "metalio/posix/pipe.hpp"
+#include "metalio/posix/unix_datagram.hpp"
+#include "metalio/posix/unix_listener.hpp"
 #include "metalio/sys/owned_fd.hpp"
 #include "metalio/waker.hpp"
 #include "metalio_test.hpp"
@@ -75,6 +80,40 @@ bool wait_fd(int fd, short events) {
     return ::poll(&entry, 1, 5000) == 1;
 }
 
+/// The sources of stage 08: UDP, Unix domain sockets, pipes.
+struct MoreSources {
+    metalio::net::UdpSocket udp;
+    metalio::posix::UnixListener unix_listener;
+    metalio::posix::UnixStream unix_connected;
+    metalio::posix::UnixStream unix_accepted;
+    std::pair<metalio::posix::UnixStream, metalio::posix::UnixStream> stream_pair;
+    std::pair<metalio::posix::UnixDatagram, metalio::posix::UnixDatagram> datagram_pair;
+    metalio::posix::UnixDatagram unbound;
+    std::pair<metalio::posix::Sender, metalio::posix::Receiver> pipe;
+};
+
+MoreSources open_more() {
+    using namespace metalio::posix;
+    auto udp = metalio::net::UdpSocket::bind(metalio::net::SocketAddr::v4({127, 0, 0, 1}, 0));
+    REQUIRE_MESSAGE(udp.has_value(), "UdpSocket::bind failed: ", why(udp));
+    const auto where = metalio::posix::SocketAddr::from_abstract_name("metalio-cloexec-" + std::to_string(::getpid()));
+    REQUIRE(where.has_value());
+    auto listener = UnixListener::bind_addr(*where);
+    REQUIRE_MESSAGE(listener.has_value(), "UnixListener::bind_addr failed: ", why(listener));
+    auto connected = UnixStream::connect_addr(*where);
+    REQUIRE_MESSAGE(connected.has_value(), "UnixStream::connect_addr failed: ", why(connected));
+    auto accepted = listener->accept();
+    REQUIRE_MESSAGE(accepted.has_value(), "UnixListener::accept failed: ", why(accepted));
+    auto streams = UnixStream::pair();
+    auto datagrams = UnixDatagram::pair();
+    auto unbound = UnixDatagram::unbound();
+    auto pipe = metalio::posix::pipe();
+    REQUIRE((streams.has_value() && datagrams.has_value() && unbound.has_value() && pipe.has_value()));
+    return MoreSources{std::move(*udp),       std::move(*listener),  std::move(*connected),
+                       std::move(accepted->first), std::move(*streams), std::move(*datagrams),
+                       std::move(*unbound),   std::move(*pipe)};
+}
+
 /// Everything metalio can open, alive while the child is started.
 struct Library {
     Poll poll;
@@ -82,6 +121,7 @@ struct Library {
     TcpListener listener;
     TcpStream connected;
     TcpStream accepted;
+    MoreSources more;
 };
 
 Library open_everything() {
@@ -105,7 +145,7 @@ Library open_everything() {
     REQUIRE(poll->registry().register_(*connected, Token{2}, Interest::READABLE));
     REQUIRE(poll->registry().register_(accepted->first, Token{3}, Interest::READABLE));
     return Library{std::move(*poll), std::move(*waker), std::move(*listener), std::move(*connected),
-                   std::move(accepted->first)};
+                   std::move(accepted->first), open_more()};
 }
 
 /// The descriptors that appeared since @p before: what each points to, and
@@ -117,6 +157,17 @@ std::vector<std::pair<std::string, std::string>> describe_new_fds(const std::set
         {library.listener.as_raw_fd(), "the TcpListener"},
         {library.connected.as_raw_fd(), "the connected TcpStream"},
         {library.accepted.as_raw_fd(), "the accepted TcpStream"},
+        {library.more.udp.as_raw_fd(), "the UdpSocket"},
+        {library.more.unix_listener.as_raw_fd(), "the UnixListener"},
+        {library.more.unix_connected.as_raw_fd(), "the connected UnixStream"},
+        {library.more.unix_accepted.as_raw_fd(), "the accepted UnixStream"},
+        {library.more.stream_pair.first.as_raw_fd(), "a UnixStream::pair end"},
+        {library.more.stream_pair.second.as_raw_fd(), "a UnixStream::pair end"},
+        {library.more.datagram_pair.first.as_raw_fd(), "a UnixDatagram::pair end"},
+        {library.more.datagram_pair.second.as_raw_fd(), "a UnixDatagram::pair end"},
+        {library.more.unbound.as_raw_fd(), "the unbound UnixDatagram"},
+        {library.more.pipe.first.as_raw_fd(), "the pipe's Sender"},
+        {library.more.pipe.second.as_raw_fd(), "the pipe's Receiver"},
     };
     // The poll(2) selector's wake-up eventfd has no accessor: it is one of
     // the "internal" descriptors below.

@@ -3,6 +3,13 @@
 // connections, runs them against two metalio::Poll instances, and checks every
 // result against a model that the harness keeps on the side.
 //
+// Pipes and Unix pairs come in variants, chosen by the bits of the slot byte
+// above the slot number (so inputs that use slot bytes 0..3 keep their
+// meaning): a pipe is a raw pipe2() pair registered through posix::SourceFd,
+// or posix::pipe()'s Sender and Receiver (stage 08); a Unix pair is a raw
+// socketpair() in an IoSource, a posix::UnixStream::pair(), or a
+// posix::UnixDatagram::pair(), whose model keeps datagram boundaries.
+//
 // The same file is built twice:
 //   - with clang and -fsanitize=fuzzer as fuzz_metalio (tests/tools/fuzz.sh),
 //     where libFuzzer invents the inputs;
@@ -46,6 +53,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <limits>
 #include <map>
 #include <optional>
@@ -59,7 +67,10 @@
 #include "metalio/net/tcp_listener.hpp"
 #include "metalio/net/tcp_stream.hpp"
 #include "metalio/poll.hpp"
+#include "metalio/posix/pipe.hpp"
 #include "metalio/posix/source_fd.hpp"
+#include "metalio/posix/unix_datagram.hpp"
+#include "metalio/posix/unix_stream.hpp"
 #include "metalio/sys/syscall.hpp"
 #include "kqueue_settle.hpp"
 #include "selector_facts.hpp"
@@ -82,7 +93,7 @@ constexpr std::size_t kMaxOps = 256;   // longer inputs are cut
 constexpr std::size_t kBigPoll = 64;   // more than all registrations together
 constexpr std::size_t kBufferSize = 140 * 1024;
 
-enum class Kind { PipeRead, PipeWrite, Unix, Tcp };
+enum class Kind { PipeRead, PipeWrite, Unix, Tcp, UnixDatagram };
 
 const char* kind_name(Kind kind) {
     switch (kind) {
@@ -90,6 +101,7 @@ const char* kind_name(Kind kind) {
         case Kind::PipeWrite: return "pipe write end";
         case Kind::Unix: return "unix socket";
         case Kind::Tcp: return "tcp stream";
+        case Kind::UnixDatagram: return "unix datagram socket";
     }
     return "?";
 }
@@ -100,6 +112,11 @@ struct End {
     sys::OwnedFd raw{-1};               // pipes: registered through posix::SourceFd
     std::optional<IoSource> sock;       // socketpair ends: IoSource (association check, re-arm)
     std::optional<net::TcpStream> tcp;  // TCP ends
+    std::optional<posix::Sender> sender;         // posix::pipe() write end
+    std::optional<posix::Receiver> receiver;     // posix::pipe() read end
+    std::optional<posix::UnixStream> ustream;    // posix::UnixStream::pair() end
+    std::optional<posix::UnixDatagram> dgram;    // posix::UnixDatagram::pair() end
+    std::deque<std::uint64_t> datagrams;         // UnixDatagram: sizes of the datagrams queued here
 
     bool open = false;
     int fd = -1;
@@ -111,7 +128,23 @@ struct End {
     bool reset = false;  // unix: the peer closed with unread data, ECONNRESET may come
     int assoc = -1;      // IoSource kinds: the Poll it is registered with
 
-    bool io_source() const { return kind == Kind::Unix || kind == Kind::Tcp; }
+    // Owned by an IoSource (association check, re-arm after WouldBlock),
+    // not registered as a raw fd through posix::SourceFd.
+    bool io_source() const { return !raw_fd(); }
+    bool raw_fd() const { return (kind == Kind::PipeRead || kind == Kind::PipeWrite) && !sender && !receiver; }
+
+    // Calls @p f with the Source this end registers as.
+    template <class F>
+    auto with_source(F f) {
+        if (sock) return f(*sock);
+        if (tcp) return f(*tcp);
+        if (sender) return f(*sender);
+        if (receiver) return f(*receiver);
+        if (ustream) return f(*ustream);
+        if (dgram) return f(*dgram);
+        posix::SourceFd raw_source{fd};
+        return f(raw_source);
+    }
 };
 
 struct Pair {
@@ -277,6 +310,9 @@ private:
             case Kind::PipeWrite: return METALIO_SELECTOR_KQUEUE && !q.open;
             case Kind::Unix: return !q.open || q.shut_wr || e.shut_rd;
             case Kind::Tcp: return !q.open || q.shut_wr || e.shut_rd || tcp_reset_possible(index);
+            // A datagram socket is read-closed only by its own
+            // shutdown(Read): the peer's shutdown or close does not reach it.
+            case Kind::UnixDatagram: return e.shut_rd;
         }
         return true;
     }
@@ -329,7 +365,7 @@ private:
     bool must_report(std::size_t index, Interest interest) {
         const End& e = at(index);
         // TCP data may still be on its way through loopback: no promise there.
-        const bool synchronous = e.kind == Kind::PipeRead || e.kind == Kind::Unix;
+        const bool synchronous = e.kind == Kind::PipeRead || e.kind == Kind::Unix || e.kind == Kind::UnixDatagram;
         return synchronous && interest.is_readable() && unread(index) > 0;
     }
 
@@ -350,8 +386,16 @@ private:
     void step() {
         const std::uint8_t op = in_.next() % 16;
         switch (op) {
-            case 0: create(in_.next() % kSlots, Kind::PipeRead); break;
-            case 1: create(in_.next() % kSlots, Kind::Unix); break;
+            case 0: {
+                const std::uint8_t byte = in_.next();
+                create(byte % kSlots, Kind::PipeRead, byte / kSlots % 2);
+                break;
+            }
+            case 1: {
+                const std::uint8_t byte = in_.next();
+                create(byte % kSlots, Kind::Unix, byte / kSlots % 3);
+                break;
+            }
             case 2: create(in_.next() % kSlots, Kind::Tcp); break;
             case 3: {
                 const std::size_t e = in_.next() % (2 * kSlots);
@@ -418,10 +462,49 @@ private:
         e.stream = next_stream_++;
     }
 
-    void create(std::size_t slot, Kind kind) {
+    void create(std::size_t slot, Kind kind, int variant = 0) {
         drop_pair(slot);
         Pair pair;
-        if (kind == Kind::PipeRead) {
+        if (kind == Kind::PipeRead && variant == 1) {
+            auto made = posix::pipe();
+            if (!made) {
+                note("create posix::pipe in slot " + std::to_string(slot) + ": " + describe(made.error()) + " (skipped)");
+                return;
+            }
+            const int read_fd = made->second.as_raw_fd();
+            const int write_fd = made->first.as_raw_fd();
+            pair.end[0].receiver.emplace(std::move(made->second));
+            pair.end[1].sender.emplace(std::move(made->first));
+            init_end(pair.end[0], Kind::PipeRead, read_fd);
+            init_end(pair.end[1], Kind::PipeWrite, write_fd);
+        } else if (kind == Kind::Unix && variant == 1) {
+            auto made = posix::UnixStream::pair();
+            if (!made) {
+                note("create UnixStream::pair in slot " + std::to_string(slot) + ": " + describe(made.error()) +
+                     " (skipped)");
+                return;
+            }
+            const int a = made->first.as_raw_fd();
+            const int b = made->second.as_raw_fd();
+            pair.end[0].ustream.emplace(std::move(made->first));
+            pair.end[1].ustream.emplace(std::move(made->second));
+            init_end(pair.end[0], Kind::Unix, a);
+            init_end(pair.end[1], Kind::Unix, b);
+        } else if (kind == Kind::Unix && variant == 2) {
+            kind = Kind::UnixDatagram;
+            auto made = posix::UnixDatagram::pair();
+            if (!made) {
+                note("create UnixDatagram::pair in slot " + std::to_string(slot) + ": " + describe(made.error()) +
+                     " (skipped)");
+                return;
+            }
+            const int a = made->first.as_raw_fd();
+            const int b = made->second.as_raw_fd();
+            pair.end[0].dgram.emplace(std::move(made->first));
+            pair.end[1].dgram.emplace(std::move(made->second));
+            init_end(pair.end[0], Kind::UnixDatagram, a);
+            init_end(pair.end[1], Kind::UnixDatagram, b);
+        } else if (kind == Kind::PipeRead) {
             int fds[2];
             if (auto made = METALIO_SYSCALL(pipe2, fds, O_NONBLOCK | O_CLOEXEC); !made) {
                 note("create pipe in slot " + std::to_string(slot) + ": " + describe(made.error()) + " (skipped)");
@@ -461,7 +544,8 @@ private:
         // table still holds: the stale registration then watches it, with
         // whatever state it had.
         slots_[slot].emplace(std::move(pair));
-        note("create " + std::string(kind == Kind::PipeRead ? "pipe" : kind == Kind::Unix ? "unix pair" : "tcp pair") +
+        static constexpr std::array<const char*, 5> kPairNames{"pipe", "pipe", "unix pair", "tcp pair", "unix datagram pair"};
+        note("create " + std::string(kPairNames[static_cast<std::size_t>(kind)]) + (variant ? " (stage 08 type)" : "") +
              " in slot " + std::to_string(slot) + ": ends " + std::to_string(2 * slot) + " (fd " +
              std::to_string(at(2 * slot).fd) + ") and " + std::to_string(2 * slot + 1) + " (fd " +
              std::to_string(at(2 * slot + 1).fd) + ")");
@@ -498,12 +582,7 @@ private:
         const auto before = tables_[p].find(e->fd);
         if (before != tables_[p].end() && !want) interest = interest | before->second.interest;
         const Registry& registry = polls_[p]->registry();
-        Outcome got;
-        switch (e->kind) {
-            case Kind::Unix: got = outcome(registry.register_(*e->sock, token, interest)); break;
-            case Kind::Tcp: got = outcome(registry.register_(*e->tcp, token, interest)); break;
-            default: got = outcome(registry.register_(posix::SourceFd{e->fd}, token, interest)); break;
-        }
+        const Outcome got = e->with_source([&](auto& source) { return outcome(registry.register_(source, token, interest)); });
         const std::string what = "register " + name(index) + " with poll " + std::to_string(p) + ", token " +
                                  describe(token) + ", " + describe(interest);
         note(what + " -> " + describe(got));
@@ -526,12 +605,8 @@ private:
             want = make_error_code(Errc::not_registered);
         }
         const Registry& registry = polls_[p]->registry();
-        Outcome got;
-        switch (e->kind) {
-            case Kind::Unix: got = outcome(registry.reregister(*e->sock, token, interest)); break;
-            case Kind::Tcp: got = outcome(registry.reregister(*e->tcp, token, interest)); break;
-            default: got = outcome(registry.reregister(posix::SourceFd{e->fd}, token, interest)); break;
-        }
+        const Outcome got =
+            e->with_source([&](auto& source) { return outcome(registry.reregister(source, token, interest)); });
         const std::string what = "reregister " + name(index) + " with poll " + std::to_string(p) + ", token " +
                                  describe(token) + ", " + describe(interest);
         note(what + " -> " + describe(got));
@@ -553,12 +628,7 @@ private:
             want = make_error_code(Errc::not_registered);
         }
         const Registry& registry = polls_[p]->registry();
-        Outcome got;
-        switch (e->kind) {
-            case Kind::Unix: got = outcome(registry.deregister(*e->sock)); break;
-            case Kind::Tcp: got = outcome(registry.deregister(*e->tcp)); break;
-            default: got = outcome(registry.deregister(posix::SourceFd{e->fd})); break;
-        }
+        const Outcome got = e->with_source([&](auto& source) { return outcome(registry.deregister(source)); });
         const std::string what = "deregister " + name(index) + " from poll " + std::to_string(p);
         note(what + " -> " + describe(got));
         const bool stale = stale_[p].erase(e->fd) > 0 && !tables_[p].contains(e->fd) && !e->io_source();
@@ -726,19 +796,31 @@ private:
         for (std::size_t i = 0; i < length; ++i) buffer_[i] = pattern(e->stream, e->tx + i);
         Outcome got;
         const std::uint64_t pending = unread(index ^ 1);  // what the reader has not read yet
+        const auto bytes = std::as_bytes(std::span(buffer_.data(), length));
+        const std::array<iovec, 2> halves{iovec{buffer_.data(), length / 2},
+                                          iovec{buffer_.data() + length / 2, length - length / 2}};
         switch (e->kind) {
-            case Kind::PipeWrite: got = outcome(METALIO_SYSCALL(write, e->fd, buffer_.data(), length)); break;
-            case Kind::Unix:
-                got = outcome(e->sock->do_io(
-                    [&](int fd) { return METALIO_SYSCALL(send, fd, buffer_.data(), length, MSG_NOSIGNAL); }));
+            case Kind::PipeWrite:
+                if (!e->sender) got = outcome(METALIO_SYSCALL(write, e->fd, buffer_.data(), length));
+                else if (length_byte & 1) got = outcome(e->sender->write_vectored(halves));
+                else got = outcome(e->sender->write(bytes));
                 break;
+            case Kind::Unix:
+                if (e->ustream && (length_byte & 1)) {
+                    got = outcome(e->ustream->write_vectored(halves));
+                } else if (e->ustream) {
+                    got = outcome(e->ustream->write(bytes));
+                } else {
+                    got = outcome(e->sock->do_io(
+                        [&](int fd) { return METALIO_SYSCALL(send, fd, buffer_.data(), length, MSG_NOSIGNAL); }));
+                }
+                break;
+            case Kind::UnixDatagram: got = outcome(e->dgram->send(bytes)); break;
             default:
                 if (length_byte & 1) {
-                    const std::array<iovec, 2> parts{iovec{buffer_.data(), length / 2},
-                                                     iovec{buffer_.data() + length / 2, length - length / 2}};
-                    got = outcome(e->tcp->write_vectored(parts));
+                    got = outcome(e->tcp->write_vectored(halves));
                 } else {
-                    got = outcome(e->tcp->write(std::as_bytes(std::span(buffer_.data(), length))));
+                    got = outcome(e->tcp->write(bytes));
                 }
                 break;
         }
@@ -759,6 +841,29 @@ private:
                 if (pending + length <= 4096)
                     expect(got.ok && got.n == length, what + ": a small write to a nearly empty pipe must complete");
             }
+        } else if (e->kind == Kind::UnixDatagram) {
+            // A datagram is sent whole or not at all. Sending to a closed
+            // peer is ECONNREFUSED once (which also drops what that peer had
+            // sent us), then ENOTCONN; a shut-down side is EPIPE.
+            if (e->shut_wr) {
+                expect(is_errc(got, std::errc::broken_pipe), what + ": this end is shut down for writing, expected EPIPE, got " + describe(got));
+            } else if (q.open && q.shut_rd) {
+                // Room in the send buffer is checked before the peer is.
+                expect(is_errc(got, std::errc::broken_pipe) || (would_block(got) && pending > 0),
+                       what + ": the peer is shut down for reading, expected EPIPE, got " + describe(got));
+            } else if (!q.open) {
+                expect(is_errc(got, std::errc::connection_refused) || is_errc(got, std::errc::not_connected),
+                       what + ": the peer is closed, expected ECONNREFUSED or ENOTCONN, got " + describe(got));
+                if (is_errc(got, std::errc::connection_refused)) {
+                    e->rx = q.tx;
+                    e->datagrams.clear();
+                    clear_obligations(e->fd);
+                }
+            } else {
+                expect((got.ok && got.n == length) || (would_block(got) && pending > 0),
+                       what + ": a datagram is sent whole, or WouldBlock while the peer's queue is not empty; got " +
+                           describe(got));
+            }
         } else if (e->kind == Kind::Unix) {
             if (e->shut_wr || !q.open || q.shut_rd) {
                 expect(is_errc(got, std::errc::broken_pipe), what + ": the connection is shut down, expected EPIPE, got " + describe(got));
@@ -775,6 +880,7 @@ private:
             }
         }
         if (got.ok) e->tx += got.n;
+        if (got.ok && e->kind == Kind::UnixDatagram) peer_of(index).datagrams.push_back(got.n);
     }
 
     // mode: 0 read, 1 peek, 2 vectored read. Returns false once nothing more comes.
@@ -784,15 +890,32 @@ private:
         const End& q = peer_of(index);
         const std::size_t length = (length_byte & 0x80) ? 65536 : length_byte % 64 + 1u;
         if (e->kind == Kind::PipeRead && mode == 1) mode = 0;  // pipes cannot peek
+        if (e->ustream && mode == 1) mode = 0;                // neither can mio's UnixStream
+        if (e->kind == Kind::UnixDatagram && mode == 2) mode = 0;  // nor read vectored from a UnixDatagram
         std::uint8_t* data = buffer_.data();
         const std::array<iovec, 2> parts{iovec{data, length / 2}, iovec{data + length / 2, length - length / 2}};
         Outcome got;
         switch (e->kind) {
             case Kind::PipeRead:
-                got = mode == 2 ? outcome(METALIO_SYSCALL(readv, e->fd, parts.data(), 2))
-                                : outcome(METALIO_SYSCALL(read, e->fd, data, length));
+                if (e->receiver) {
+                    got = mode == 2 ? outcome(e->receiver->read_vectored(parts))
+                                    : outcome(e->receiver->read(std::as_writable_bytes(std::span(data, length))));
+                } else {
+                    got = mode == 2 ? outcome(METALIO_SYSCALL(readv, e->fd, parts.data(), 2))
+                                    : outcome(METALIO_SYSCALL(read, e->fd, data, length));
+                }
                 break;
+            case Kind::UnixDatagram: {
+                const auto bytes = std::as_writable_bytes(std::span(data, length));
+                got = mode == 1 ? outcome(e->dgram->peek(bytes)) : outcome(e->dgram->recv(bytes));
+                break;
+            }
             case Kind::Unix:
+                if (e->ustream) {
+                    got = mode == 2 ? outcome(e->ustream->read_vectored(parts))
+                                    : outcome(e->ustream->read(std::as_writable_bytes(std::span(data, length))));
+                    break;
+                }
                 got = outcome(e->sock->do_io([&](int fd) -> io::Result<ssize_t> {
                     if (mode == 2) return METALIO_SYSCALL(readv, fd, parts.data(), 2);
                     return METALIO_SYSCALL(recv, fd, data, length, mode == 1 ? MSG_PEEK : 0);
@@ -812,6 +935,7 @@ private:
                                  std::to_string(available) + " unread)";
         note(what + " -> " + describe(got));
         after_io(index, got, e->kind == Kind::Tcp && mode != 1 ? length : 0);
+        if (e->kind == Kind::UnixDatagram) return read_datagram(index, length, mode, got, what);
         if (got.ok && got.n > 0) {
             const std::uint64_t most = std::min<std::uint64_t>(length, available);
             expect(got.n <= most, what + ": more bytes than were written and not yet read");
@@ -850,6 +974,35 @@ private:
         return false;
     }
 
+    // The model of one receive on a datagram socket: exactly the first
+    // queued datagram, cut to the buffer, and the whole datagram consumed.
+    bool read_datagram(std::size_t index, std::size_t length, int mode, const Outcome& got, const std::string& what) {
+        End& e = at(index);
+        const End& q = peer_of(index);
+        if (!e.datagrams.empty()) {
+            const std::uint64_t size = e.datagrams.front();
+            expect(got.ok, what + ": a datagram is queued, but the receive said " + describe(got));
+            expect(got.n == std::min<std::uint64_t>(size, length),
+                   what + ": expected the first queued datagram (" + std::to_string(size) + " bytes) cut to the buffer");
+            for (std::size_t i = 0; i < got.n; ++i) {
+                if (buffer_[i] != pattern(q.stream, e.rx + i))
+                    fail(what + ": byte " + std::to_string(e.rx + i) + " differs from what was sent");
+            }
+            if (mode != 1) {
+                e.rx += size;  // a truncated datagram's tail is gone too
+                e.datagrams.pop_front();
+                if (e.datagrams.empty()) clear_obligations(e.fd);
+            }
+            return true;
+        }
+        // No end-of-file for a datagram socket on Linux, not even after its
+        // own shutdown(Read) (poll then says read-closed, but a
+        // non-blocking receive still says WouldBlock; only SOCK_SEQPACKET
+        // turns that into 0).
+        expect(would_block(got), what + ": nothing queued, expected WouldBlock, got " + describe(got));
+        return false;
+    }
+
     void drain(std::size_t index) {
         for (int i = 0; i < 64; ++i) {
             if (!read(index, 0x80, 0)) break;
@@ -858,14 +1011,16 @@ private:
 
     void shutdown(std::size_t index, int how_code) {
         End* e = end_or_null(index);
-        if (!e || !e->io_source()) return;
+        if (!e || e->kind == Kind::PipeRead || e->kind == Kind::PipeWrite) return;
         const End& q = peer_of(index);
         static constexpr std::array<net::Shutdown, 3> kHow{net::Shutdown::Read, net::Shutdown::Write,
                                                           net::Shutdown::Both};
         static constexpr std::array<int, 3> kRawHow{SHUT_RD, SHUT_WR, SHUT_RDWR};
         static constexpr std::array<const char*, 3> kHowName{"Read", "Write", "Both"};
-        Outcome got = e->kind == Kind::Tcp ? outcome(e->tcp->shutdown(kHow[how_code]))
-                                           : outcome(METALIO_SYSCALL(shutdown, e->fd, kRawHow[how_code]));
+        Outcome got = e->tcp       ? outcome(e->tcp->shutdown(kHow[how_code]))
+                      : e->ustream ? outcome(e->ustream->shutdown(kHow[how_code]))
+                      : e->dgram   ? outcome(e->dgram->shutdown(kHow[how_code]))
+                                   : outcome(METALIO_SYSCALL(shutdown, e->fd, kRawHow[how_code]));
         const std::string what = "shutdown(" + std::string(kHowName[how_code]) + ") " + name(index);
         note(what + " -> " + describe(got));
         if (!got.ok) {
@@ -896,6 +1051,11 @@ private:
         e->raw = sys::OwnedFd(-1);
         e->sock.reset();
         e->tcp.reset();
+        e->sender.reset();
+        e->receiver.reset();
+        e->ustream.reset();
+        e->dgram.reset();
+        e->datagrams.clear();
         e->open = false;
         e->assoc = -1;
         if (closed_.size() < 8) closed_.push_back(e->fd);

@@ -7,12 +7,16 @@ Encoding (harness.cpp, Harness::step): each operation is one byte (mod 16)
 followed by its arguments. Ends are numbered 0..7: slot s holds ends 2s and
 2s+1 (pipe: 2s reads, 2s+1 writes; unix/tcp: 2s is the client).
 Interest byte b: bits of b % 7 + 1 (1 READABLE, 2 WRITABLE, 4 PRIORITY).
+The slot byte of PIPE and UNIX also picks a variant (slot + 4 * variant):
+PIPE 0 raw pipe2, 1 posix::pipe(); UNIX 0 raw socketpair, 1
+posix::UnixStream::pair(), 2 posix::UnixDatagram::pair().
 """
 import pathlib
 
 PIPE, UNIX, TCP, REG, REREG, DEREG, POLL, WRITE, READ, DRAIN, CLOSE, DROP, SHUT, BADFD, MOVE, BIGPOLL = range(16)
 R, W, RW, P = 0, 1, 2, 3  # interest bytes
 BIG, ONE, TWO, ZERO_CAP, NEGATIVE = 2, 0, 1, 3, 2 | (7 << 2)
+POSIX_PIPE, UNIX_STREAM, UNIX_DGRAM = 4, 4, 8  # added to the slot byte
 
 def reg(end, poll, token, interest): return [REG, end, poll, token, interest]
 def rereg(end, poll, token, interest): return [REREG, end, poll, token, interest]
@@ -46,6 +50,14 @@ seeds = {
     # selector's scan skips one; see kPollScanSkipsEntries in harness.cpp).
     "poll-scan": [PIPE, 0, PIPE, 1, PIPE, 2] + write(1, 0) + write(3, 0) + write(5, 0) + reg(0, 0, 1, R) + reg(2, 0, 2, R) + reg(4, 0, 3, R) + poll(0),
     "many": [PIPE, 0, UNIX, 1, TCP, 2, PIPE, 3] + reg(0, 0, 0, R) + reg(2, 0, 1, RW) + reg(4, 0, 2, RW) + reg(7, 0, 3, W) + write(1, 5) + write(3, 5) + write(5, 5) + [BIGPOLL, 0, BIGPOLL, 0] + [DROP, 1, DROP, 2] + [BIGPOLL, 0],
+    # Stage 08 types.
+    "posix-pipe": [PIPE, 0 + POSIX_PIPE] + reg(0, 0, 1, R) + write(1, 10) + poll(0) + read(0, 5) + read(0, 63, 2) + [CLOSE, 1] + poll(0) + [DRAIN, 0],
+    "posix-pipe-full": [PIPE, 1 + POSIX_PIPE] + reg(3, 0, 2, W) + write(3, 0xff) * 4 + poll(0) + [DRAIN, 2] + poll(0) + reg(3, 1, 2, W) + [CLOSE, 2] + write(3, 5),
+    "unix-stream-pair": [UNIX, 0 + UNIX_STREAM] + reg(0, 0, 0, RW) + reg(1, 0, 1, RW) + write(0, 21) + poll(0) + read(1, 10, 2) + read(1, 63, 1) + [SHUT, 0, 1] + poll(0) + read(1, 63) + write(1, 3) + [CLOSE, 1] + poll(0) + read(0, 3),
+    "unix-datagram": [UNIX, 0 + UNIX_DGRAM] + reg(0, 0, 1, RW) + reg(1, 0, 2, RW) + write(0, 10) + write(0, 20) + write(0, 0x85) + poll(0) + read(1, 5) + read(1, 63, 1) + read(1, 63) + read(1, 0x80) + read(1, 3) + poll(0),
+    "unix-datagram-close": [UNIX, 1 + UNIX_DGRAM] + write(3, 7) + [CLOSE, 3] + read(2, 63, 1) + write(2, 4) + read(2, 63) + write(2, 4) + [SHUT, 2, 2] + reg(2, 0, 3, RW) + poll(0) + read(2, 5),
+    "unix-datagram-shutdown": [UNIX, 2 + UNIX_DGRAM] + [SHUT, 5, 0] + write(4, 3) + [SHUT, 4, 1] + write(4, 1) + reg(5, 1, 4, R) + poll(1) + read(5, 5),
+    "unix-datagram-fill": [UNIX, 0 + UNIX_DGRAM] + reg(0, 0, 1, W) + write(0, 0xff) * 4 + poll(0) + [DRAIN, 1] + poll(0) + dereg(0, 0) + reg(0, 1, 1, W),
 }
 
 corpus = pathlib.Path(__file__).resolve().parent / "corpus"

@@ -2,7 +2,7 @@
 #
 #   make serve            install what is missing, build, render the site, serve it on 127.0.0.1:$(PORT)
 #   make test             everything that must pass (both selectors, sanitizers, exercises, the site)
-#   make run CH=NN        build and run stage NN's example (ARGS="..." passes arguments, SELECTOR=poll for poll(2))
+#   make run CH=NN        build and run stage NN's example (ARGS="..." passes arguments, SELECTOR=poll for poll(2), OS=windows under Wine)
 #   make exercise EX=NN   test your copy of exercise NN (made from the stub on first use)
 #   make hint EX=NN       the first hint (LEVEL=2, LEVEL=3 for more)
 #   make progress         every exercise, done or not
@@ -22,7 +22,7 @@ TOOLS := tests/tools
 # Debian package names; tests/tools/deps.sh installs the missing ones.
 PACKAGES := g++ cmake make doctest-dev doxygen graphviz python3-sphinx python3-breathe furo \
             python3-sphinx-copybutton python3-sphinx-inline-tabs node-normalize.css valgrind \
-            manpages-dev man-db netcat-openbsd
+            manpages-dev man-db netcat-openbsd g++-mingw-w64-x86-64-posix mingw-w64-tools wine wine64
 
 .PHONY: help deps build test docs serve run exercise hint progress clean fuzz check bench
 
@@ -54,7 +54,7 @@ serve: deps
 	@$(TOOLS)/serve.sh "$(PORT)"
 
 run: deps
-	@SELECTOR=$(SELECTOR) $(TOOLS)/run.sh "$(CH)" $(ARGS)
+	@SELECTOR=$(SELECTOR) OS=$(OS) $(TOOLS)/run.sh "$(CH)" $(ARGS)
 
 exercise: deps
 	@$(TOOLS)/exercise.sh "$(EX)"

@@ -61,7 +61,9 @@ copybutton_prompt_is_regexp = True
 # "metalio::sys::" prefix in a signature would be an "unresolved reference".
 # Ignore exactly the namespace names; every class, function and type of
 # metalio must still resolve.
-_namespaces = r"(metalio(::(io|sys|fault|unix|net|epoll|poll|kqueue|selector|rt|posix|udp|uds|pipe|fd_io))*|io|sys|fault|unix|net|epoll|poll|kqueue|selector|rt|posix|udp|uds|pipe|fd_io)"
+_namespaces = (r"(metalio(::(io|sys|fault|unix|net|epoll|poll|kqueue|selector|rt|posix|udp|uds|pipe|fd_io|windows|iocp|afd))*"
+               r"|io|sys|fault|unix|net|epoll|poll|kqueue|selector|rt|posix|udp|uds|pipe|fd_io|windows|iocp|afd)"
+               r"(::(windows|afd))*")
 nitpick_ignore_regex = [(r"cpp:identifier", _namespaces)]
 # The kqueue selector's records are the system's C structs (struct kevent,
 # struct timespec), which no page of this site declares.
@@ -73,6 +75,9 @@ nitpick_ignore_regex += [(r"cpp:identifier", r"(::)?(kevent|timespec)")]
 # `using Selector = selector::Selector`, where `selector` is a namespace
 # alias chosen at configure time. The types they name are documented.
 nitpick_ignore_regex += [
+    # Types of the Windows SDK in the Windows signatures (<windows.h>,
+    # <winsock2.h>, <winternl.h>): the site documents metalio, not Win32.
+    (r"cpp:identifier", r"(HANDLE|SOCKET|BOOL|LONG|ULONG|ULONG_PTR|NTSTATUS|IO_STATUS_BLOCK|LARGE_INTEGER|WSABUF)"),
     (r"cpp:identifier", r"k(Readable|Writable|Priority)"),
     (r"cpp:identifier", r"selector::(Selector|Event)"),
 ]

@@ -45,6 +45,12 @@ function(metalio_stage number)
       list(APPEND selector_flags METALIO_WAKER_PIPE=1)
     endif()
     target_compile_definitions(${target} PUBLIC ${selector_flags} METALIO_FAULT_INJECTION=${faults})
+    if(WIN32)
+      # Windows 10's API (inet_pton, SetFileCompletionNotificationModes, ...),
+      # <windows.h> without its rarely used parts and without min/max macros.
+      target_compile_definitions(${target} PUBLIC _WIN32_WINNT=0x0A00 WIN32_LEAN_AND_MEAN NOMINMAX)
+      target_link_libraries(${target} PUBLIC ws2_32)
+    endif()
   endif()
 
   # Installed as part of the library: the stage's headers and archive.

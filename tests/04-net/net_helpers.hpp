@@ -1,8 +1,10 @@
-// Helpers shared by the stage 04 tests: a Registry, waiting for one token's
+// Helpers shared by the stage 04 tests (also the Windows ones in windows/): a Registry, waiting for one token's
 // event, and a connected pair of streams over 127.0.0.1.
 #pragma once
 
+#if !defined(_WIN32)
 #include <fcntl.h>
+#endif
 
 #include <chrono>
 #include <optional>
@@ -59,8 +61,10 @@ inline std::optional<metalio::Event> wait_for(const WaitableRegistry& registry, 
     return std::nullopt;
 }
 
+#if !defined(_WIN32)  // Windows cannot ask a socket whether it is non-blocking
 inline bool is_nonblocking(int fd) { return (::fcntl(fd, F_GETFL) & O_NONBLOCK) != 0; }
 inline bool is_cloexec(int fd) { return (::fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0; }
+#endif
 
 /// accept() that waits for the listener's READABLE event when nothing is queued yet.
 inline std::pair<metalio::net::TcpStream, metalio::net::SocketAddr> accept_one(

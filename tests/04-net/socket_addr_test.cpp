@@ -1,5 +1,7 @@
 // Stage 04: SocketAddr, parsing, printing and the raw form for the syscalls.
-#include <netinet/in.h>
+#if !defined(_WIN32)
+#include <netinet/in.h>  // sockaddr_in (Windows: <ws2tcpip.h>, through socket_addr.hpp)
+#endif
 
 #include <string>
 #include <string_view>

@@ -2,6 +2,7 @@
 # build.sh <name> [cmake options...]: configure and build build/<name>.
 #   epoll  the default build (exercises included)
 #   poll   -DMETALIO_SELECTOR=poll
+#   windows  cross-compiled with mingw-w64 on IOCP, tests run under Wine
 #   kqueue -DMETALIO_SELECTOR=kqueue (any name containing "kqueue"); on Linux
 #          it runs on libkqueue: LIBKQUEUE_PREFIX says where it is installed
 # More options (sanitizers) are passed through by test.sh.
@@ -16,10 +17,13 @@ shift
 # The tests opt in to fault injection (the library's default has none).
 options=(-DCMAKE_BUILD_TYPE=Debug -DMETALIO_BUILD_TESTS=ON -DMETALIO_FAULT_INJECTION=ON)
 # The selector is part of the name: "poll", "asan-poll", "tsan-poll" build
-# on poll(2), a name containing "kqueue" on kqueue, every other name on
-# epoll. Said explicitly every time, so a build directory never keeps another
-# selector from an earlier configure.
-if [[ $name == *kqueue* ]]; then
+# on poll(2); a name containing "windows" cross-compiles for Windows on IOCP
+# (tests run under Wine); a name containing "kqueue" builds on kqueue; every
+# other name builds on epoll. Said explicitly every time, so a build directory
+# never keeps another selector from an earlier configure.
+if [[ $name == *windows* ]]; then
+    options+=(-DMETALIO_SELECTOR=iocp -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/toolchains/mingw-w64.cmake")
+elif [[ $name == *kqueue* ]]; then
     options+=(-DMETALIO_SELECTOR=kqueue)
     if [[ $(uname -s) == Linux ]]; then
         if [[ -z ${LIBKQUEUE_PREFIX:-} ]]; then

@@ -26,6 +26,7 @@ BUILDS = [
     ("tsan-epoll", "epoll", "TSan"),
     ("tsan-poll", "poll(2)", "TSan"),
     ("kqueue", "kqueue (libkqueue)", "none"),  # only when LIBKQUEUE_PREFIX was given
+    ("windows", "IOCP (Windows, mingw-w64, under Wine)", "none"),
 ]
 
 # Lines that tests print for the report (see tests/conformance/*).

@@ -10,7 +10,9 @@
 #      found), every test on the kqueue selector, on libkqueue
 #   6. the installed library: cmake --install, then a project using
 #      find_package(metalio) builds the echo server, which must greet a client
-#   7. the benchmark harness once in smoke mode (bench/run.sh smoke: builds
+#   7. Windows: every stage and the behaviour suite cross-compiled with
+#      mingw-w64 on the IOCP selector, run under Wine
+#   7b. the benchmark harness once in smoke mode (bench/run.sh smoke: builds
 #      the servers in Release, about 1 min of measuring with tiny counts), so
 #      `make bench` cannot rot; its figures are not kept for the site
 #   8. the site: Doxygen and Sphinx, warnings are errors
@@ -50,7 +52,7 @@ suite() {  # suite <build name> [cmake options...]
     # the full output of this run is kept beside junit.xml.)
     rm -f "build/$name/junit.xml" "build/$name/make-test.log"
     tests/tools/build.sh "$name" "$@" &&
-        (cd "build/$name" && ctest -j"$JOBS" --output-on-failure --timeout 300 --output-junit junit.xml;
+        (cd "build/$name" && ctest -j"$JOBS" --output-on-failure --timeout 300 --output-junit junit.xml ${CTEST_EXTRA:-};
          status=$?; cp Testing/Temporary/LastTest.log make-test.log; exit $status)
 }
 
@@ -101,6 +103,13 @@ step "poll(2) under TSan" suite tsan-poll -DMETALIO_SANITIZE=thread -DMETALIO_BU
 step "behaviour suite under valgrind memcheck" valgrind_suite
 step "kqueue: compile check, and every test on a kqueue" kqueue_suite
 step "installed library + find_package consumer" tests/install/check.sh
+# Cross-compiled for Windows; ctest runs each test under Wine (through
+# CMAKE_CROSSCOMPILING_EMULATOR, in the build's own Wine prefix).
+# KNOWN PROBLEM (issue 10): about one Wine test process in a hundred hangs
+# (different cases each time, also under ctest -j1; never when a case is run
+# alone). Until that is found, a case that times out is tried again, at
+# most twice; the log shows every retry.
+CTEST_EXTRA="--repeat until-pass:3" step "Windows (mingw-w64, under Wine)" suite windows -DMETALIO_BUILD_EXERCISES=OFF
 step "benchmark harness (smoke mode)" bench/run.sh smoke
 # The report is written before the site is built, so the site shows this run.
 step "site (Doxygen + Sphinx -W -n)" tests/tools/docs.sh

@@ -3,7 +3,9 @@
 // Poll, wait for an event and build a connected pair of TCP streams.
 #pragma once
 
+#if !defined(_WIN32)
 #include <fcntl.h>
+#endif
 
 #include <chrono>
 #include <cstddef>
@@ -141,8 +143,20 @@ inline SocketAddr localhost_v6() {
     return SocketAddr::v6(ip, 0);
 }
 
+#if !defined(_WIN32)  // Windows cannot ask a socket whether it is non-blocking
 inline bool is_nonblocking(int fd) { return (::fcntl(fd, F_GETFL) & O_NONBLOCK) != 0; }
 inline bool is_cloexec(int fd) { return (::fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0; }
+#endif
+
+/// One buffer of vectored I/O: an iovec on Unix, a WSABUF on Windows (the
+/// same two fields in the other order).
+inline metalio::sys::IoSlice io_slice(char* data, std::size_t size) {
+#if defined(_WIN32)
+    return {static_cast<ULONG>(size), data};
+#else
+    return {data, size};
+#endif
+}
 
 /// The bytes of a string, for write().
 inline std::span<const std::byte> bytes(std::string_view text) { return std::as_bytes(std::span(text)); }

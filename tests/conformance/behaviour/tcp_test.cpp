@@ -1,11 +1,13 @@
 // Behaviour suite, part 2: TCP. Listener, connect, large transfers,
 // shutdown and close, socket options, raw fds and a vectored conversation,
 // each driven by a Poll with the selector of the build.
+#if !defined(_WIN32)
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#endif
 
 #include <algorithm>
 #include <cstdint>
@@ -13,7 +15,7 @@
 
 #include "behaviour.hpp"
 #include "selector_facts.hpp"
-#include "metalio/sys/owned_fd.hpp"
+#include "metalio/sys/socket.hpp"
 
 using namespace behaviour;
 using metalio::net::Shutdown;
@@ -24,8 +26,10 @@ void check_listener(const SocketAddr& where) {
     Poll poll = make_poll();
     auto listener = TcpListener::bind(where);
     REQUIRE_MESSAGE(listener.has_value(), "could not listen on ", where, ": ", why(listener));
+#if !defined(_WIN32)  // Windows: the accept below shows non-blocking; inheritance is cloexec's business
     CHECK_MESSAGE(is_nonblocking(listener->as_raw_fd()), "the listening socket is in blocking mode");
     CHECK_MESSAGE(is_cloexec(listener->as_raw_fd()), "the listening socket is not close-on-exec");
+#endif
     REQUIRE(poll.registry().register_(*listener, Token{0}, Interest::READABLE));
     const auto address = listener->local_addr();
     REQUIRE_MESSAGE(address.has_value(), "local_addr failed: ", why(address));
@@ -45,8 +49,10 @@ void check_listener(const SocketAddr& where) {
                              " instead of WouldBlock");
 
     const auto& [stream, peer] = *accepted;
+#if !defined(_WIN32)
     CHECK_MESSAGE(is_nonblocking(stream.as_raw_fd()), "the accepted socket is in blocking mode");
     CHECK_MESSAGE(is_cloexec(stream.as_raw_fd()), "the accepted socket is not close-on-exec");
+#endif
     const auto client_addr = client->local_addr();
     REQUIRE(client_addr.has_value());
     CHECK_MESSAGE(peer == *client_addr, "accept says the peer is ", peer, " but the client is at ", *client_addr);
@@ -59,15 +65,22 @@ void check_listener(const SocketAddr& where) {
 // A socket bound to a port but not listening: connecting to that port is
 // refused, and the port stays ours for the whole test.
 struct RefusingPort {
-    metalio::sys::OwnedFd fd;
+    metalio::sys::OwnedSocket fd;
     SocketAddr address;
 };
 
 RefusingPort refusing_port() {
-    metalio::sys::OwnedFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+#if defined(_WIN32)
+    metalio::sys::OwnedSocket fd(::socket(AF_INET, SOCK_STREAM, 0));
+    REQUIRE_MESSAGE(fd.get() != INVALID_SOCKET, "socket() failed: ", ::WSAGetLastError());
+    const auto raw = localhost_v4().to_raw();
+    REQUIRE_MESSAGE(::bind(fd.get(), raw.get(), raw.length) == 0, "bind failed: ", ::WSAGetLastError());
+#else
+    metalio::sys::OwnedSocket fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
     REQUIRE_MESSAGE(fd.get() >= 0, "socket() failed: ", metalio::io::last_os_error());
     const auto raw = localhost_v4().to_raw();
     REQUIRE_MESSAGE(::bind(fd.get(), raw.get(), raw.length) == 0, "bind failed: ", metalio::io::last_os_error());
+#endif
     sockaddr_storage storage{};
     socklen_t length = sizeof storage;
     REQUIRE(::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&storage), &length) == 0);
@@ -223,9 +236,11 @@ BEHAVIOUR("connect to a port nobody listens on reports an error or write-closed,
     }
     REQUIRE_MESSAGE(pending->has_value(), "take_error found no error after a refused connect");
     CHECK(**pending == std::errc::connection_refused);
+#if !defined(_WIN32)  // Windows documents that reading SO_ERROR resets it, but Wine 8 keeps it
     const auto again = client->take_error();
     REQUIRE(again.has_value());
     CHECK_MESSAGE(!again->has_value(), "take_error must clear the error it returns");
+#endif
 }
 
 BEHAVIOUR("16 MiB from client to server arrive intact when every event is drained to WouldBlock") {
@@ -251,6 +266,9 @@ BEHAVIOUR("the peer's shutdown(Write) shows up as read-closed, and reads return 
     CHECK(drained.data.empty());
 }
 
+#if !defined(_WIN32)
+// Not on Windows: the AFD driver reports what the peer did (its FIN, its
+// reset), not a local shutdown(SD_RECEIVE), so there is no event to wait for.
 BEHAVIOUR("a local shutdown(Read) shows up as read-closed, and reads return end-of-file") {
     Poll poll = make_poll();
     const Pair pair = connected_pair();
@@ -261,6 +279,7 @@ BEHAVIOUR("a local shutdown(Read) shows up as read-closed, and reads return end-
     CHECK_MESSAGE(event->is_read_closed(), "shutdown(Read) must show as read-closed");
     CHECK_MESSAGE(drain(pair.server).eof, "reading after shutdown(Read) did not return end-of-file");
 }
+#endif
 
 BEHAVIOUR("after shutdown(Both) a write fails with broken pipe, and the event shows read-closed and write-closed") {
     Poll poll = make_poll();
@@ -274,8 +293,10 @@ BEHAVIOUR("after shutdown(Both) a write fails with broken pipe, and the event sh
     // from two filters, so as two events.
     const auto seen = wait_for_all(poll, Token{1});
     REQUIRE_MESSAGE(seen.has_value(), "no event for a stream that was shut down both ways");
+#if !defined(_WIN32)  // AFD reports no local shutdown (see above): the stream is merely writable
     CHECK(seen->read_closed);
     CHECK(seen->write_closed);
+#endif
 }
 
 BEHAVIOUR("dropping a stream gives the peer a readable event and end-of-file") {
@@ -314,11 +335,13 @@ BEHAVIOUR("a listener dropped while registered produces no event, even when its 
 }
 
 BEHAVIOUR("writing after the peer closed eventually fails with broken pipe or connection reset, without SIGPIPE") {
+#if !defined(_WIN32)  // Windows has no SIGPIPE: only the error is checked there
     struct sigaction current {};
     REQUIRE(::sigaction(SIGPIPE, nullptr, &current) == 0);
     const bool sigpipe_default = current.sa_handler == SIG_DFL;
     REQUIRE_MESSAGE(sigpipe_default,
                     "SIGPIPE is ignored or caught in this process, so this test could not notice one being raised");
+#endif
     Poll poll = make_poll();
     Pair pair = connected_pair();
     REQUIRE(poll.registry().register_(pair.client, Token{1}, Interest::WRITABLE));
@@ -356,6 +379,9 @@ BEHAVIOUR("ttl and nodelay read back what was set") {
     CHECK(listener->ttl() == 42u);
 }
 
+#if !defined(_WIN32)
+// Not on Windows, where the raw handover is into_raw_socket/from_raw_socket
+// (tests/04-net/windows/tcp_test.cpp).
 BEHAVIOUR("into_raw_fd and from_raw_fd hand over the same socket, which keeps working") {
     Poll poll = make_poll();
     Pair pair = connected_pair();
@@ -379,6 +405,7 @@ BEHAVIOUR("into_raw_fd and from_raw_fd hand over the same socket, which keeps wo
     CHECK(readopted.as_raw_fd() == listener_fd);
     CHECK(readopted.local_addr() == *before);
 }
+#endif
 
 namespace {
 
@@ -388,7 +415,7 @@ metalio::io::Result<bool> read_all_vectored(const TcpStream& stream, std::string
     char head[5];
     char tail[11];
     for (;;) {
-        const iovec parts[] = {{head, sizeof head}, {tail, sizeof tail}};
+        const metalio::sys::IoSlice parts[] = {io_slice(head, sizeof head), io_slice(tail, sizeof tail)};
         const auto read = stream.read_vectored(parts);
         if (read && *read == 0) return true;
         if (read) {
@@ -406,7 +433,8 @@ metalio::io::Result<bool> read_all_vectored(const TcpStream& stream, std::string
 metalio::io::Result<void> flush_vectored(const TcpStream& stream, std::string& pending) {
     while (!pending.empty()) {
         const std::size_t half = pending.size() / 2;
-        const iovec parts[] = {{pending.data(), half}, {pending.data() + half, pending.size() - half}};
+        const metalio::sys::IoSlice parts[] = {io_slice(pending.data(), half),
+                                               io_slice(pending.data() + half, pending.size() - half)};
         const auto wrote = stream.write_vectored(parts);
         if (wrote) {
             pending.erase(0, *wrote);

@@ -2,6 +2,12 @@
 /// IoSource: an owned fd that is a Source, for metalio's own I/O types.
 #pragma once
 
+#if defined(_WIN32)
+// Windows has no fds and no SourceFd: its IoSource owns a SOCKET and keeps
+// the selector's per-socket state (mio's IoSourceState).
+#include "metalio/sys/windows/io_source.hpp"
+#else
+
 #include <cstddef>
 #include <mutex>
 #include <optional>
@@ -106,3 +112,4 @@ private:
 static_assert(Source<IoSource>);
 
 }  // namespace metalio
+#endif  // !_WIN32

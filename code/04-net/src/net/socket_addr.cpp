@@ -1,7 +1,9 @@
 #include "metalio/net/socket_addr.hpp"
 
-#include <arpa/inet.h>
+#if !defined(_WIN32)
+#include <arpa/inet.h>  // inet_pton, inet_ntop (Windows: <ws2tcpip.h>, via socket.hpp)
 #include <netinet/in.h>
+#endif
 
 #include <charconv>
 #include <cstring>
@@ -98,7 +100,7 @@ io::Result<SocketAddr> SocketAddr::parse(std::string_view text) noexcept {
 
 // [raw]
 io::Result<SocketAddr> SocketAddr::from_raw(const sockaddr_storage& storage, socklen_t length) noexcept {
-    if (storage.ss_family == AF_INET && length >= sizeof(sockaddr_in)) {
+    if (storage.ss_family == AF_INET && static_cast<std::size_t>(length) >= sizeof(sockaddr_in)) {
         sockaddr_in in{};
         std::memcpy(&in, &storage, sizeof in);
         SocketAddr addr;
@@ -107,7 +109,7 @@ io::Result<SocketAddr> SocketAddr::from_raw(const sockaddr_storage& storage, soc
         addr.port_ = ntohs(in.sin_port);
         return addr;
     }
-    if (storage.ss_family == AF_INET6 && length >= sizeof(sockaddr_in6)) {
+    if (storage.ss_family == AF_INET6 && static_cast<std::size_t>(length) >= sizeof(sockaddr_in6)) {
         sockaddr_in6 in6{};
         std::memcpy(&in6, &storage, sizeof in6);
         SocketAddr addr;

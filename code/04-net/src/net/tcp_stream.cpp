@@ -19,7 +19,7 @@ namespace {
 
 // readv/sendmsg take an int count; more than IOV_MAX buffers is EINVAL, so
 // pass the first IOV_MAX and let the caller see a short read/write.
-int iov_count(std::span<const iovec> buffers) noexcept {
+int iov_count(std::span<const sys::IoSlice> buffers) noexcept {
     return static_cast<int>(std::min<std::size_t>(buffers.size(), IOV_MAX));
 }
 
@@ -59,15 +59,15 @@ io::Result<std::size_t> TcpStream::peek(std::span<std::byte> buffer) const noexc
         inner_.do_io([&](int fd) { return METALIO_SYSCALL(recv, fd, buffer.data(), buffer.size(), MSG_PEEK); }));
 }
 
-io::Result<std::size_t> TcpStream::read_vectored(std::span<const iovec> buffers) const noexcept {
+io::Result<std::size_t> TcpStream::read_vectored(std::span<const sys::IoSlice> buffers) const noexcept {
     std::size_t asked = 0;
-    for (const iovec& buffer : buffers.first(static_cast<std::size_t>(iov_count(buffers)))) asked += buffer.iov_len;
+    for (const sys::IoSlice& buffer : buffers.first(static_cast<std::size_t>(iov_count(buffers)))) asked += buffer.iov_len;
     return to_size(
         inner_.do_read(asked, [&](int fd) { return METALIO_SYSCALL(readv, fd, buffers.data(), iov_count(buffers)); }));
 }
 
 // [write-vectored]
-io::Result<std::size_t> TcpStream::write_vectored(std::span<const iovec> buffers) const noexcept {
+io::Result<std::size_t> TcpStream::write_vectored(std::span<const sys::IoSlice> buffers) const noexcept {
     // writev() has no flags argument, so it could raise SIGPIPE; sendmsg()
     // takes the same iovec array and MSG_NOSIGNAL.
     msghdr message{};

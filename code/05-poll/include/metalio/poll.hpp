@@ -53,7 +53,7 @@ public:
     }
     // [any-duration]
 
-#if !METALIO_SELECTOR_POLL
+#if !METALIO_SELECTOR_POLL && !METALIO_SELECTOR_IOCP  // IOCP: mio's Windows Poll has no raw handle either
     // [as-raw-fd]
     /// The epoll instance, as mio's `AsRawFd for Poll` gives it: another
     /// event loop can watch it (it is readable when an event is pending).

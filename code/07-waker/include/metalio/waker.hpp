@@ -6,8 +6,10 @@
 
 #include "metalio/io.hpp"
 #include "metalio/registry.hpp"
-#include "metalio/sys/owned_fd.hpp"
 #include "metalio/token.hpp"
+#if !defined(_WIN32)
+#include "metalio/sys/owned_fd.hpp"
+#endif
 
 namespace metalio {
 
@@ -25,6 +27,10 @@ namespace metalio {
 /// one, and a pipe whose read end is registered where it does not
 /// (sys::kqueue, METALIO_KQUEUE_USER_WAKER). The event looks the same:
 /// readable, with the Waker's token.
+///
+/// On Windows there is no eventfd either: wake() posts a completion packet
+/// with the token straight to the Poll's completion port
+/// (PostQueuedCompletionStatus), and every wake is one event.
 ///
 /// One Waker per Poll (per selector, counting Registry clones): a second
 /// create() fails with Errc::waker_exists until the first is destroyed.
@@ -46,11 +52,13 @@ public:
     /// thread, also while another thread is blocked in Poll::poll.
     io::Result<void> wake() const noexcept;
 
+#if !defined(_WIN32)
     /// The eventfd (kqueue: the pipe's read end, or -1 for a user event,
     /// which has no fd), still owned by the Waker. For tests and diagnostics
     /// (e.g. to push its counter to the edge); reading or writing it
     /// yourself changes what the Poll sees.
     [[nodiscard]] int as_raw_fd() const noexcept { return fd_.get(); }
+#endif
 
     /// Takes over @p other's eventfd and its claim on the Poll's Waker slot.
     Waker(Waker&& other) noexcept;
@@ -63,11 +71,17 @@ public:
     ~Waker();
 
 private:
+    void close() noexcept;
+#if defined(_WIN32)
+    Waker(Registry registry, Token token) noexcept : registry_(std::move(registry)), token_(token) {}
+
+    std::optional<Registry> registry_;  // as below: shares the flag, reaches the port
+    Token token_;                       // the completion key of every posted packet
+#else
     Waker(Registry registry, sys::OwnedFd fd) noexcept : registry_(std::move(registry)), fd_(std::move(fd)) {}
     // The start of every create(): claims the Poll's Waker slot and clones
     // the Registry the Waker keeps (giving the slot back if that fails).
     static io::Result<Registry> claim(const Registry& registry) noexcept;
-    void close() noexcept;
 
     // A clone of the caller's Registry: it shares the "has a Waker" flag, so
     // the destructor can release it however the Poll was moved meanwhile,
@@ -80,6 +94,7 @@ private:
 #elif METALIO_SELECTOR_KQUEUE
     sys::OwnedFd sender_{-1};  // the pipe's write end
 #endif
+#endif  // !_WIN32
 };
 // [waker]
 

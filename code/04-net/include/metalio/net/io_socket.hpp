@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "metalio/io_source.hpp"
+#include "metalio/sys/socket.hpp"
 
 namespace metalio::net {
 
@@ -20,8 +21,13 @@ namespace metalio::net {
 /// constructor is protected. Introduced in chapter 04 (net).
 class IoSocket {
 public:
+#if defined(_WIN32)
+    /// The socket, still owned by this object.
+    [[nodiscard]] SOCKET as_raw_socket() const noexcept { return inner_.as_raw_socket(); }
+#else
     /// The socket, still owned by this object.
     [[nodiscard]] int as_raw_fd() const noexcept { return inner_.as_raw_fd(); }
+#endif
 
     /// Sets the time-to-live of outgoing packets (`IP_TTL`). On a listener,
     /// the streams it accepts start with this value.
@@ -41,8 +47,8 @@ public:
     io::Result<void> deregister(const Registry& registry) const noexcept { return inner_.deregister(registry); }
 
 protected:
-    /// Takes ownership of @p fd.
-    explicit IoSocket(sys::OwnedFd fd) noexcept : inner_(std::move(fd)) {}
+    /// Takes ownership of @p socket.
+    explicit IoSocket(sys::OwnedSocket socket) noexcept : inner_(std::move(socket)) {}
     // Moved and destroyed only as part of a TcpListener or TcpStream: no
     // slicing a stream into a bare IoSocket, no delete through a base pointer.
     /// Moves the socket (for the derived types' moves).

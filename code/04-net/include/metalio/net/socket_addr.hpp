@@ -2,14 +2,13 @@
 /// SocketAddr: an IPv4 or IPv6 address with a port.
 #pragma once
 
-#include <sys/socket.h>
-
 #include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "metalio/io.hpp"
+#include "metalio/sys/socket.hpp"
 
 namespace metalio::net {
 

@@ -24,17 +24,25 @@ namespace metalio::net {
 /// destroyed. Introduced in chapter 04 (net).
 class TcpListener : public IoSocket {
 public:
-    /// Creates a listening socket on @p addr: socket(), `SO_REUSEADDR`,
-    /// bind(), listen(1024). On failure of any step the socket is closed and
-    /// that step's error returned. Port 0 lets the kernel pick a free port
+    /// Creates a listening socket on @p addr: socket(), `SO_REUSEADDR` (not
+    /// on Windows, see chapter 04), bind(), listen(1024). On failure of any
+    /// step the socket is closed and that step's error returned. Port 0 lets the kernel pick a free port
     /// (local_addr() says which).
     static io::Result<TcpListener> bind(const SocketAddr& addr) noexcept;
 
+#if defined(_WIN32)
+    /// Adopts a listening socket, taking ownership of it. The socket must be
+    /// in non-blocking mode, or accept() will block the thread.
+    static TcpListener from_raw_socket(SOCKET socket) noexcept;
+    /// Gives the socket up; the caller must closesocket() it.
+    [[nodiscard]] SOCKET into_raw_socket() && noexcept;
+#else
     /// Adopts a listening socket, taking ownership of it. The fd must be in
     /// non-blocking mode, or accept() will block the thread.
     static TcpListener from_raw_fd(int fd) noexcept;
     /// Gives the socket up; the caller must close it.
     [[nodiscard]] int into_raw_fd() && noexcept;
+#endif
 
     /// Takes one waiting connection: the new stream (non-blocking and
     /// close-on-exec, like every metalio fd) and the peer's address.
@@ -49,7 +57,7 @@ public:
     // as_raw_fd, set_ttl, ttl and the three Source functions: IoSocket.
 
 private:
-    explicit TcpListener(sys::OwnedFd fd) noexcept : IoSocket(std::move(fd)) {}
+    explicit TcpListener(sys::OwnedSocket socket) noexcept : IoSocket(std::move(socket)) {}
 };
 // [tcp-listener]
 

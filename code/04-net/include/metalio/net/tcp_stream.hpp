@@ -2,10 +2,6 @@
 /// TcpStream: a non-blocking TCP connection.
 #pragma once
 
-#include <sys/socket.h>
-#include <sys/uio.h>
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -15,7 +11,14 @@
 
 #include "metalio/net/io_socket.hpp"
 #include "metalio/net/socket_addr.hpp"
+#include "metalio/sys/socket.hpp"
+#if !defined(_WIN32)
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
 #include "metalio/sys/syscall.hpp"
+#endif
 
 namespace metalio::net {
 
@@ -46,17 +49,26 @@ public:
     /// peer_addr()) says whether the connection was made.
     static io::Result<TcpStream> connect(const SocketAddr& addr) noexcept;
 
+#if defined(_WIN32)
+    /// Adopts a connected socket, taking ownership of it. The socket must be
+    /// in non-blocking mode, or reads and writes will block the thread.
+    static TcpStream from_raw_socket(SOCKET socket) noexcept;
+    /// Gives the socket up; the caller must closesocket() it.
+    [[nodiscard]] SOCKET into_raw_socket() && noexcept;
+#else
     /// Adopts a connected socket, taking ownership of it. The fd must be in
     /// non-blocking mode, or reads and writes will block the thread.
     static TcpStream from_raw_fd(int fd) noexcept;
     /// Gives the socket up; the caller must close it.
     [[nodiscard]] int into_raw_fd() && noexcept;
+#endif
 
     /// Reads into @p buffer; 0 means end-of-file (the peer shut down its
     /// write half), unless @p buffer is empty.
     io::Result<std::size_t> read(std::span<std::byte> buffer) const noexcept;
-    /// Reads into several buffers in one call (readv), filling them in order.
-    io::Result<std::size_t> read_vectored(std::span<const iovec> buffers) const noexcept;
+    /// Reads into several buffers in one call (readv; WSARecv on Windows),
+    /// filling them in order.
+    io::Result<std::size_t> read_vectored(std::span<const sys::IoSlice> buffers) const noexcept;
     /// Like read(), but the bytes stay queued: the next read returns them again.
     io::Result<std::size_t> peek(std::span<std::byte> buffer) const noexcept;
 
@@ -66,8 +78,9 @@ public:
     io::Result<std::size_t> write(std::span<const std::byte> data) const noexcept;
     /// write() of the bytes of @p text.
     io::Result<std::size_t> write(std::string_view text) const noexcept;
-    /// Writes several buffers in one call, in order (like writev, also without SIGPIPE).
-    io::Result<std::size_t> write_vectored(std::span<const iovec> buffers) const noexcept;
+    /// Writes several buffers in one call, in order (like writev, also
+    /// without SIGPIPE; WSASend on Windows).
+    io::Result<std::size_t> write_vectored(std::span<const sys::IoSlice> buffers) const noexcept;
 
     /// Closes one or both halves of the connection (the socket stays open).
     io::Result<void> shutdown(Shutdown how) const noexcept;
@@ -88,14 +101,17 @@ public:
     // as_raw_fd, set_ttl, ttl and the three Source functions: IoSocket.
 
 private:
-    explicit TcpStream(sys::OwnedFd fd) noexcept : IoSocket(std::move(fd)) {}
+    explicit TcpStream(sys::OwnedSocket socket) noexcept : IoSocket(std::move(socket)) {}
 };
 // [tcp-stream]
 
+#if !defined(_WIN32)
 // [read-write]
 // read() and write() are defined here, in the header, so that a call
 // compiles to the system call and a test of its result: the io::Result
-// never crosses a function boundary through memory.
+// never crosses a function boundary through memory. On Windows they stay in
+// src/sys/windows/tcp_stream.cpp (winsock's recv/send and their error
+// conversion are not worth inlining into every user).
 inline io::Result<std::size_t> TcpStream::read(std::span<std::byte> buffer) const noexcept {
     const auto got = inner_.do_read(buffer.size(),
                                     [&](int fd) { return METALIO_SYSCALL(read, fd, buffer.data(), buffer.size()); });
@@ -112,6 +128,7 @@ inline io::Result<std::size_t> TcpStream::write(std::span<const std::byte> data)
     return static_cast<std::size_t>(*sent);
 }
 // [read-write]
+#endif
 
 static_assert(Source<TcpStream>);
 

@@ -32,7 +32,7 @@ cpp_index_common_prefix = ["metalio::"]
 # docs/ are pages.
 exclude_patterns = [
     "build", "_build", ".git", ".ci", "code", "tests", "exercises", "bench", "cmake",
-    "README.md", "docs/Doxyfile",
+    "README.md", "docs/Doxyfile", "docs/bench-last-run",
 ]
 
 # mio at the commit the source article reads, and at the 1.x release we compare with.

@@ -149,8 +149,11 @@ def _repair_debian_furo(app, exception):
 # hide internals from the API reference), `\#` (an escaped `#`) and `@p name`
 # (a parameter name in code font). Before the page is written, each
 # literalinclude block drops the @cond/@endcond lines and shows `#` and
-# `name`; the files themselves keep the markup Doxygen needs.
-_DOXYGEN_ONLY_LINE = re.compile(r"^[ \t]*///?[/!]?[ \t]*[@\\](cond|endcond)\b.*\n?", re.M)
+# `name`; the files themselves keep the markup Doxygen needs. The same pass
+# drops the marker lines (`// [name]`) of a smaller excerpt nested inside a
+# larger one.
+_DOXYGEN_ONLY_LINE = re.compile(
+    r"^[ \t]*(///?[/!]?[ \t]*[@\\](cond|endcond)\b.*|// \[[\w-]+\][ \t]*)(\n|$)", re.M)
 _DOXYGEN_INLINE = [(re.compile(r"\\#"), "#"), (re.compile(r"[@\\]p[ \t]+(\w)"), r"\1")]
 
 

@@ -150,6 +150,7 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
 
 // [register]
 io::Result<void> Selector::register_(int fd, Token token, Interest interests) const noexcept {
+    // [interests-to-filters]
     constexpr unsigned kAdd = EV_ADD | EV_CLEAR;
     Event changes[2];
     std::size_t count = 0;
@@ -157,6 +158,7 @@ io::Result<void> Selector::register_(int fd, Token token, Interest interests) co
     // PRIORITY has no filter of its own: out-of-band data makes a socket
     // readable, so it is watched with the read filter.
     if (interests.is_readable() || interests.is_priority()) changes[count++] = change(fd, EVFILT_READ, kAdd, token);
+    // [interests-to-filters]
     // EPIPE: older macOS refuses the write filter of a pipe whose other end
     // is closed, yet reports the fd afterwards; the event says read_closed or
     // write_closed, which is more useful than an error (mio #582).

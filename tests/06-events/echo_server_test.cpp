@@ -16,6 +16,7 @@
 #include <string>
 #include <thread>
 
+#include "line_reader.hpp"
 #include "metalio_test.hpp"
 
 extern char** environ;
@@ -38,6 +39,7 @@ public:
         posix_spawn_file_actions_destroy(&actions);
         ::close(out[1]);
         output_ = out[0];
+        lines_ = metalio::test::LineReader(output_);
         // " $ nc -N 127.0.0.1 PORT" tells us where it listens. The -N is
         // needed by Debian's (OpenBSD) nc: only with it does Ctrl-D shut
         // down the connection's write half, which is what the first test
@@ -61,26 +63,14 @@ public:
 
     // The next line the server printed, or "" after 10 s of silence.
     std::string next_line() {
-        for (;;) {
-            if (const auto end = buffered_.find('\n'); end != std::string::npos) {
-                std::string line = buffered_.substr(0, end);
-                buffered_.erase(0, end + 1);
-                return line;
-            }
-            pollfd waiting{output_, POLLIN, 0};
-            if (::poll(&waiting, 1, 10000) != 1) return "";
-            char chunk[65536];
-            const ssize_t n = ::read(output_, chunk, sizeof chunk);
-            if (n <= 0) return "";
-            buffered_.append(chunk, static_cast<std::size_t>(n));
-        }
+        return lines_.next_line();
     }
 
 private:
     pid_t pid_ = -1;
     int output_ = -1;
     std::uint16_t port_ = 0;
-    std::string buffered_;
+    metalio::test::LineReader lines_;
 };
 
 // A plain blocking client, like nc: nothing of metalio on this side.

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "line_reader.hpp"
 #include "metalio_test.hpp"
 
 extern char** environ;
@@ -42,6 +43,7 @@ public:
         ::close(out[1]);
         ::close(in[0]);
         output_ = out[0];
+        lines_ = metalio::test::LineReader(output_);
         input_ = in[1];
     }
     ~Child() {
@@ -68,26 +70,14 @@ public:
 
     // The next line printed, or "" after 10 s of silence or at end-of-file.
     std::string next_line() {
-        for (;;) {
-            if (const auto end = buffered_.find('\n'); end != std::string::npos) {
-                std::string line = buffered_.substr(0, end);
-                buffered_.erase(0, end + 1);
-                return line;
-            }
-            pollfd waiting{output_, POLLIN, 0};
-            if (::poll(&waiting, 1, 10000) != 1) return "";
-            char chunk[4096];
-            const ssize_t n = ::read(output_, chunk, sizeof chunk);
-            if (n <= 0) return "";
-            buffered_.append(chunk, static_cast<std::size_t>(n));
-        }
+        return lines_.next_line();
     }
 
 private:
     pid_t pid_ = -1;
     int output_ = -1;
     int input_ = -1;
-    std::string buffered_;
+    metalio::test::LineReader lines_;
 };
 
 // Reads the server's four lines of instructions; returns the port of the

@@ -26,17 +26,17 @@ export WINEARCH=win64
 # ntdll (run_wineboot) starts wineboot.exe --init, which starts services.exe,
 # winedevice.exe, plugplay.exe and svchost.exe, and passes them the first
 # program's standard error (standard input and output it does not pass on).
-# Those services live as long as the server (which holds their descriptors
-# too). When the first program is a
-# test, they hold the test's output pipe open, and CTest, which waits for the
-# end of that pipe, waits until its timeout although the test has passed and
-# exited. (This was the "one hang in a hundred" of docs/testing.rst: it hit
-# the first test after every server start.) So the first program of a server
-# is never a test: under a lock, a server this script has just started, or
-# one that may be about to exit because no program started in the last 30 s,
-# first runs cmd.exe with every standard stream on /dev/null. The services
-# inherit /dev/null, and the server then lives at least 60 s more, long
-# enough for the program below to connect to it.
+# Those services, and the server with them, live on after that program. When
+# the first program is a test, they hold the test's output pipe open, and
+# CTest, which waits for the end of that pipe, waits until its timeout
+# although the test has passed and exited. (This was the "one hang in a
+# hundred" of issue 10: it hit the first test after every server start.)
+# So the first program of a server is never a test: under a lock, a server
+# this script has just started, or one that may be about to exit because no
+# program started in the last 30 s, first runs cmd.exe with every standard
+# stream on /dev/null. The services inherit /dev/null, and the server then
+# lives at least 60 s more, long enough for the program below to connect.
+# tests/tools/wine-check.sh checks all this.
 lock=${WINEPREFIX%/}.lock
 [[ -e $lock ]] || touch -d @0 "$lock"  # made now: no program started lately
 exec 9>>"$lock"

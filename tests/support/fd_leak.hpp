@@ -9,9 +9,10 @@
 
 #include <chrono>
 #include <cstdint>
-#include <latch>
 #include <thread>
 #include <vector>
+
+#include "latch.hpp"
 #else
 #include <dirent.h>
 #endif
@@ -61,7 +62,7 @@ inline std::size_t open_fd_count() {
         auto selector = sys::Selector::create();
 #endif
         std::vector<std::thread> threads;
-        std::latch all_alive(4);  // std::latch's first wait also makes a handle
+        Latch all_alive(4);  // not std::latch: see latch.hpp
         for (int i = 0; i < 4; ++i) {
             threads.emplace_back([&] {
                 SOCKET base = INVALID_SOCKET;  // what the IOCP selector asks when it registers

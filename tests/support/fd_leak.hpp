@@ -7,6 +7,7 @@
 #include <winsock2.h>
 #include <windows.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <thread>
@@ -31,6 +32,47 @@
 namespace metalio::test {
 
 #if defined(_WIN32)
+/// Makes the handles that waiting at a std::latch can make, so that a test
+/// which waits at one does not seem to leak them. GCC 12's libstdc++ for
+/// mingw-w64 parks a thread that blocks in std::latch, std::barrier, a
+/// semaphore or std::atomic<T>::wait on one of a static table of condition
+/// variables (16, chosen by the address waited on), each with a mutex.
+/// winpthreads makes a condition variable's two semaphores the first time a
+/// thread blocks on it, and a mutex's event the first time two threads
+/// contend for it, and keeps both. The warm-up's four threads block at once
+/// on each of eight 8-byte counters 8 bytes apart, which reach every entry
+/// an 8-byte counter (a std::latch's) can use; they are woken again and again
+/// until all have passed, because one wake-up can be lost (latch.hpp).
+class AtomicWaitWarmUp {
+public:
+    /// Run by each of @p waiters threads.
+    void wait_at_each() {
+        for (int i = 0; i < kCounters; ++i) {
+            arrived_[i].fetch_add(1);
+            counters_[i].wait(0);
+            passed_[i].fetch_add(1);
+        }
+    }
+    /// Run by one other thread.
+    void release_each(int waiters) {
+        for (int i = 0; i < kCounters; ++i) {
+            while (arrived_[i].load() < waiters) ::Sleep(1);
+            ::Sleep(5);  // they block within microseconds; one that has not only leaves this entry cold
+            counters_[i].store(1);
+            while (passed_[i].load() < waiters) {
+                counters_[i].notify_all();
+                ::Sleep(1);
+            }
+        }
+    }
+
+private:
+    static constexpr int kCounters = 8;
+    std::atomic<std::uint64_t> counters_[kCounters] = {};
+    std::atomic<int> arrived_[kCounters] = {};
+    std::atomic<int> passed_[kCounters] = {};
+};
+
 /// Open handles of this process (sockets, completion ports, AFD handles,
 /// events, ...). GetProcessHandleCount() answers 0 under Wine, so the
 /// handle table is probed: handle values are multiples of 4 handed out
@@ -63,6 +105,7 @@ inline std::size_t open_fd_count() {
 #endif
         std::vector<std::thread> threads;
         Latch all_alive(4);  // not std::latch: see latch.hpp
+        static AtomicWaitWarmUp atomic_waits;
         for (int i = 0; i < 4; ++i) {
             threads.emplace_back([&] {
                 SOCKET base = INVALID_SOCKET;  // what the IOCP selector asks when it registers
@@ -77,8 +120,10 @@ inline std::size_t open_fd_count() {
                 }
 #endif
                 all_alive.arrive_and_wait();
+                atomic_waits.wait_at_each();
             });
         }
+        atomic_waits.release_each(4);
         for (auto& thread : threads) thread.join();
 #if METALIO_TEST_WARM_UP_SELECTOR
         if (selector) {

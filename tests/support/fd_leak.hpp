@@ -1,15 +1,16 @@
 // FdLeakCheck: fails the current test if it ends with more (or fewer) open
-// file descriptors (on Windows: kernel handles, sockets included) than it
-// started with.
+// file descriptors (on Windows: kernel handles of files, sockets included,
+// completion ports and processes) than it started with.
 #pragma once
 
 #if defined(_WIN32)
 #include <winsock2.h>
 #include <windows.h>
+#include <winternl.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -32,53 +33,29 @@
 namespace metalio::test {
 
 #if defined(_WIN32)
-/// Makes the handles that waiting at a std::latch can make, so that a test
-/// which waits at one does not seem to leak them. GCC 12's libstdc++ for
-/// mingw-w64 parks a thread that blocks in std::latch, std::barrier, a
-/// semaphore or std::atomic<T>::wait on one of a static table of condition
-/// variables (16, chosen by the address waited on), each with a mutex.
-/// winpthreads makes a condition variable's two semaphores the first time a
-/// thread blocks on it, and a mutex's event the first time two threads
-/// contend for it, and keeps both. The warm-up's four threads block at once
-/// on each of eight 8-byte counters 8 bytes apart, which reach every entry
-/// an 8-byte counter (a std::latch's) can use; they are woken again and again
-/// until all have passed, because one wake-up can be lost (latch.hpp).
-class AtomicWaitWarmUp {
-public:
-    /// Run by each of @p waiters threads.
-    void wait_at_each() {
-        for (int i = 0; i < kCounters; ++i) {
-            arrived_[i].fetch_add(1);
-            counters_[i].wait(0);
-            passed_[i].fetch_add(1);
-        }
-    }
-    /// Run by one other thread.
-    void release_each(int waiters) {
-        for (int i = 0; i < kCounters; ++i) {
-            while (arrived_[i].load() < waiters) ::Sleep(1);
-            ::Sleep(5);  // they block within microseconds; one that has not only leaves this entry cold
-            counters_[i].store(1);
-            while (passed_[i].load() < waiters) {
-                counters_[i].notify_all();
-                ::Sleep(1);
-            }
-        }
-    }
+/// Whether @p handle is of a kind that metalio or a test can own, and so
+/// leak: a file (to the kernel, sockets, `\Device\Afd` handles and pipes
+/// are files), a completion port or a process. Events, semaphores,
+/// threads, keyed events and registry keys are not counted: the C++
+/// runtime, winsock and Wine make them for their own bookkeeping and keep
+/// them (winpthreads, for one, keeps the semaphores of the condition
+/// variables behind std::latch and the event of a contended std::mutex),
+/// and metalio makes none.
+inline bool is_counted_handle(HANDLE handle) {
+    alignas(8) unsigned char buffer[512];
+    ULONG size = 0;
+    if (::NtQueryObject(handle, ObjectTypeInformation, buffer, sizeof buffer, &size) < 0) return true;
+    const UNICODE_STRING& type = reinterpret_cast<const PUBLIC_OBJECT_TYPE_INFORMATION*>(buffer)->TypeName;
+    const std::wstring_view name(type.Buffer, type.Length / sizeof(wchar_t));
+    return name == L"File" || name == L"IoCompletion" || name == L"Process";
+}
 
-private:
-    static constexpr int kCounters = 8;
-    std::atomic<std::uint64_t> counters_[kCounters] = {};
-    std::atomic<int> arrived_[kCounters] = {};
-    std::atomic<int> passed_[kCounters] = {};
-};
-
-/// Open handles of this process (sockets, completion ports, AFD handles,
-/// events, ...). GetProcessHandleCount() answers 0 under Wine, so the
-/// handle table is probed: handle values are multiples of 4 handed out
-/// lowest-free-first, and GetHandleInformation() succeeds only for an open
-/// one. The first 2048 slots cover every test (a probe costs about 40 µs
-/// under Wine, so one count is well under 0.1 s).
+/// Open handles of this process that is_counted_handle() counts.
+/// GetProcessHandleCount() answers 0 under Wine, so the handle table is
+/// probed: handle values are multiples of 4 handed out lowest-free-first,
+/// and GetHandleInformation() succeeds only for an open one. The first 2048
+/// slots cover every test (a probe costs about 40 µs under Wine, so one
+/// count is well under 0.1 s).
 inline std::size_t open_fd_count() {
     // Winsock opens handles of its own with the first socket of the
     // process, and Wine's winsock one more per thread with the first
@@ -105,7 +82,6 @@ inline std::size_t open_fd_count() {
 #endif
         std::vector<std::thread> threads;
         Latch all_alive(4);  // not std::latch: see latch.hpp
-        static AtomicWaitWarmUp atomic_waits;
         for (int i = 0; i < 4; ++i) {
             threads.emplace_back([&] {
                 SOCKET base = INVALID_SOCKET;  // what the IOCP selector asks when it registers
@@ -120,10 +96,8 @@ inline std::size_t open_fd_count() {
                 }
 #endif
                 all_alive.arrive_and_wait();
-                atomic_waits.wait_at_each();
             });
         }
-        atomic_waits.release_each(4);
         for (auto& thread : threads) thread.join();
 #if METALIO_TEST_WARM_UP_SELECTOR
         if (selector) {
@@ -138,7 +112,8 @@ inline std::size_t open_fd_count() {
     std::size_t count = 0;
     for (std::uintptr_t value = 4; value <= 4 * 2048; value += 4) {
         DWORD flags = 0;
-        if (::GetHandleInformation(reinterpret_cast<HANDLE>(value), &flags)) ++count;
+        const auto handle = reinterpret_cast<HANDLE>(value);
+        if (::GetHandleInformation(handle, &flags) && is_counted_handle(handle)) ++count;
     }
     return count;
 }

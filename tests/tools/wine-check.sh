@@ -23,7 +23,7 @@ WINEPREFIX=$build/wine-prefix wineserver -w
 
 output=$(mktemp)
 trap 'rm -f "$output"' EXIT
-tests/tools/wine.sh "$program" --list-test-cases >"$output" 2>&1 </dev/null
+"$(dirname "$0")/wine.sh" "$program" --list-test-cases >"$output" 2>&1 </dev/null
 
 holders=()
 for fd in /proc/[0-9]*/fd/*; do

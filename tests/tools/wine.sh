@@ -29,14 +29,15 @@ export WINEARCH=win64
 # Those services, and the server with them, live on after that program. When
 # the first program is a test, they hold the test's output pipe open, and
 # CTest, which waits for the end of that pipe, waits until its timeout
-# although the test has passed and exited. (This was the "one hang in a
-# hundred" of issue 10: it hit the first test after every server start.)
+# although the test has passed and exited. (One of the two causes of the
+# "one hang in a hundred" of issue 10: the first test after every server
+# start; docs/testing.rst has both.)
 # So the first program of a server is never a test: under a lock, a server
 # this script has just started, or one that may be about to exit because no
 # program started in the last 30 s, first runs cmd.exe with every standard
 # stream on /dev/null. The services inherit /dev/null, and the server then
 # lives at least 60 s more, long enough for the program below to connect.
-# tests/tools/wine-check.sh checks all this.
+# tests/tools/wine-check.sh checks that it works.
 lock=${WINEPREFIX%/}.lock
 [[ -e $lock ]] || touch -d @0 "$lock"  # made now: no program started lately
 exec 9>>"$lock"

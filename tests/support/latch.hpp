@@ -23,6 +23,8 @@
 
 namespace metalio::test {
 
+/// A single-use meeting point for a fixed number of threads (std::latch's
+/// arrive_and_wait only).
 class Latch {
 public:
     explicit Latch(std::ptrdiff_t expected) : left_(expected) {}

@@ -368,8 +368,9 @@ TEST_CASE("Registry::register_, reregister and deregister: every failing system 
     };
     // IOCP: a failed cancel is ignored on purpose (sys::iocp's cancel()).
     const std::vector<faults::Absorbed> cancel_absorbed{
-        {"NtCancelIoFileEx", "ignored by the IOCP selector: the request in flight completes by itself, at the latest "
-                             "when the socket closes (mio ignores it in deregister but returns it from reregister)"}};
+        {"NtCancelIoFileEx", "ignored by the IOCP selector: the request in flight completes by itself, at the "
+                             "latest when the socket closes (mio ignores it when deregistering, reports it when "
+                             "the interests change)"}};
     // poll(2) selector: reregister and deregister only edit the user-space table.
     sweep(
         "Registry::reregister(TcpStream)", kNoMemory, registered_net,

@@ -101,20 +101,21 @@ SocketAddr address_of(const TcpListener& listener) {
 #if defined(_WIN32)
 constexpr short kIn = POLLRDNORM;
 constexpr short kOut = POLLWRNORM;
+constexpr auto poll_sockets = ::WSAPoll;
 template <class Socket>
-bool wait_fd(const Socket& socket, short events) {
-    WSAPOLLFD entry{socket.as_raw_socket(), events, 0};
-    return ::WSAPoll(&entry, 1, 5000) == 1;
-}
+WSAPOLLFD poll_entry(const Socket& socket, short events) { return {socket.as_raw_socket(), events, 0}; }
 #else
 constexpr short kIn = POLLIN;
 constexpr short kOut = POLLOUT;
+constexpr auto poll_sockets = ::poll;
+template <class Socket>
+pollfd poll_entry(const Socket& socket, short events) { return {socket.as_raw_fd(), events, 0}; }
+#endif
 template <class Socket>
 bool wait_fd(const Socket& socket, short events) {
-    pollfd entry{socket.as_raw_fd(), events, 0};
-    return ::poll(&entry, 1, 5000) == 1;
+    auto entry = poll_entry(socket, events);
+    return poll_sockets(&entry, 1, 5000) == 1;
 }
-#endif
 
 TcpStream accept_waiting(const TcpListener& listener) {
     for (int attempt = 0; attempt < 100; ++attempt) {

@@ -1,11 +1,13 @@
-// The fault sweep's Windows-only part: WSAStartup, which a process calls
-// once, through the first socket metalio makes. So its case must run in a
-// process of its own, before any other socket (CMakeLists.txt runs it
-// alone, and leaves it out of the run of all the others).
+// The fault sweep's Windows-only part: the proof that its handle count can
+// fail, and WSAStartup, which a process calls once, through the first
+// socket metalio makes. So that case must run in a process of its own,
+// before any other socket (CMakeLists.txt runs it alone, and leaves it out
+// of the run of all the others).
 #include <winsock2.h>
 
 #include "metalio/net/socket_addr.hpp"
 #include "metalio/net/tcp_listener.hpp"
+#include "metalio/poll.hpp"
 #include "metalio/sys/windows/error.hpp"
 #include "metalio_test.hpp"
 #include "sweep.hpp"
@@ -13,6 +15,28 @@
 namespace fault = metalio::sys::fault;
 using metalio::net::SocketAddr;
 using metalio::net::TcpListener;
+
+// Under Wine the count probes the handle table (GetProcessHandleCount says
+// 0): a leak of any of the three kinds the sweeps create must show in it,
+// or every "leaks nothing" above would pass without meaning anything.
+TEST_CASE("the handle count sees each kind of handle the sweeps open: socket, completion port, AFD handle") {
+    using metalio::test::open_fd_count;
+    const metalio::test::FdLeakCheck no_leak;
+    const std::size_t at_start = open_fd_count();
+    auto listener = TcpListener::bind(SocketAddr::v4({127, 0, 0, 1}, 0));
+    REQUIRE(listener.has_value());
+    const std::size_t with_socket = open_fd_count();
+    CHECK_MESSAGE(with_socket > at_start, "a new socket did not raise the handle count (", at_start, ")");
+    auto poll = metalio::Poll::create();
+    REQUIRE(poll.has_value());
+    const std::size_t with_port = open_fd_count();
+    CHECK_MESSAGE(with_port > with_socket, "a new completion port did not raise the handle count (", with_socket, ")");
+    REQUIRE(poll->registry().register_(*listener, metalio::Token{1}, metalio::Interest::READABLE).has_value());
+    const std::size_t with_afd = open_fd_count();
+    CHECK_MESSAGE(with_afd > with_port, "the first registration's \\Device\\Afd handle did not raise the "
+                  "handle count (", with_port, ")");
+    REQUIRE(poll->registry().deregister(*listener).has_value());
+}
 
 TEST_CASE("WSAStartup: a failing start is reported by the first socket, leaks nothing, and the next socket starts winsock") {
     // (FdLeakCheck starts winsock on its own, with a WSAStartup of its own,

@@ -59,9 +59,9 @@ namespace {
 // The error each kind of failure is injected with: what the system would
 // really say in that place (an errno on Unix, a Windows error number there).
 #if defined(_WIN32)
-constexpr int kNoFds = WSAEMFILE;                 // creating a socket, a port, an AFD handle
+constexpr int kNoFds = WSAEMFILE;                   // creating a socket, a port, an AFD handle
 constexpr int kNoMemory = ERROR_NOT_ENOUGH_MEMORY;  // registering (poll requests), options
-constexpr int kIoError = ERROR_IO_DEVICE;         // reading, writing, waiting, asking a socket
+constexpr int kIoError = ERROR_IO_DEVICE;           // reading, writing, waiting, asking a socket
 #else
 constexpr int kNoFds = EMFILE;     // creating an fd (socket, epoll, eventfd, dup)
 constexpr int kNoMemory = ENOMEM;  // registering (epoll_ctl), options

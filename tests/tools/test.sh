@@ -109,15 +109,9 @@ step "installed library + find_package consumer" tests/install/check.sh
 # that the first program of a fresh server leaves no Wine service holding
 # its output (which once made CTest wait for a finished test until its
 # timeout, issue 10), so the ctest run also starts on a fresh server.
-# ONE KNOWN HANG LEFT (issue 10): the behaviour case "registries cloned with
-# try_clone and used from three threads at once" meets its threads at a
-# std::latch, which GCC 12's libstdc++ for mingw-w64 can leave asleep (a
-# lost wake-up; about 2 runs of that case in 60 hang). Until it uses
-# metalio::test::Latch (tests/support/latch.hpp), a case that fails is tried
-# again, at most twice; the log shows every retry. Then drop CTEST_EXTRA.
 windows_suite() {
     tests/tools/build.sh windows "$@" && tests/tools/wine-check.sh build/windows &&
-        CTEST_EXTRA="--repeat until-pass:3" suite windows "$@"
+        suite windows "$@"
 }
 step "Windows (mingw-w64, under Wine)" windows_suite -DMETALIO_BUILD_EXERCISES=OFF
 step "benchmark harness (smoke mode)" bench/run.sh smoke

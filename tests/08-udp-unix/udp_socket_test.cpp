@@ -73,6 +73,14 @@ TEST_CASE("bind gives a non-blocking, close-on-exec socket on the chosen port, I
     }
 }
 
+TEST_CASE("without SO_REUSEADDR a second socket cannot bind a port in use") {
+    const metalio::test::FdLeakCheck no_leak;
+    const UdpSocket first = bound();
+    const auto second = UdpSocket::bind(address_of(first));
+    REQUIRE_FALSE(second.has_value());
+    CHECK_MESSAGE(second.error() == std::errc::address_in_use, "got ", second.error());
+}
+
 TEST_CASE("send_to and recv_from carry one datagram each way with its sender's address") {
     const metalio::test::FdLeakCheck no_leak;
     for (const SocketAddr& where : {localhost_v4(), localhost_v6()}) {

@@ -20,8 +20,9 @@ namespace {
 // By default winsock answers the next receive on a UDP socket with
 // WSAECONNRESET when an ICMP "port unreachable" came back for an earlier
 // send, on unconnected sockets too: one client that went away would make a
-// server's receive loop fail. Linux tells only a connected socket, and
-// Go, libuv and Cygwin all switch the report off; so does metalio.
+// server's receive loop fail. Linux tells only a connected socket. Go and
+// Cygwin switch the report off (libuv skips the error instead); so does
+// metalio.
 io::Result<void> ignore_port_unreachable(SOCKET socket) noexcept {
     BOOL report = FALSE;
     DWORD returned = 0;

@@ -59,6 +59,20 @@ inline metalio::net::SocketAddr localhost_v6(std::uint16_t port = 0) {
     return metalio::net::SocketAddr::v6(ip, port);
 }
 
+/// A UdpSocket bound to @p where (port 0: the system picks one).
+inline metalio::net::UdpSocket bound(const metalio::net::SocketAddr& where = localhost_v4()) {
+    auto socket = metalio::net::UdpSocket::bind(where);
+    REQUIRE_MESSAGE(socket.has_value(), "bind ", where.to_string(), " failed: ", why(socket));
+    return std::move(*socket);
+}
+
+/// The address @p socket is bound to.
+inline metalio::net::SocketAddr address_of(const metalio::net::UdpSocket& socket) {
+    const auto address = socket.local_addr();
+    REQUIRE_MESSAGE(address.has_value(), "local_addr failed: ", why(address));
+    return *address;
+}
+
 inline std::span<const std::byte> bytes(std::string_view text) { return std::as_bytes(std::span(text)); }
 inline std::string text(std::span<const std::byte> data) {
     return std::string(reinterpret_cast<const char*>(data.data()), data.size());

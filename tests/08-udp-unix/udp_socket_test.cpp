@@ -23,18 +23,6 @@ namespace fault = metalio::sys::fault;
 
 namespace {
 
-UdpSocket bound(const SocketAddr& where = localhost_v4()) {
-    auto socket = UdpSocket::bind(where);
-    REQUIRE_MESSAGE(socket.has_value(), "bind ", where, " failed: ", why(socket));
-    return std::move(*socket);
-}
-
-SocketAddr address_of(const UdpSocket& socket) {
-    const auto address = socket.local_addr();
-    REQUIRE_MESSAGE(address.has_value(), "local_addr failed: ", why(address));
-    return *address;
-}
-
 /// Receives one datagram, waiting for READABLE (token 1) while none is queued.
 std::pair<std::string, SocketAddr> receive(metalio::Poll& poll, const UdpSocket& socket) {
     std::array<std::byte, 2048> buffer{};

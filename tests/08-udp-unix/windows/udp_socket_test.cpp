@@ -18,18 +18,6 @@ namespace fault = metalio::sys::fault;
 
 namespace {
 
-UdpSocket bound() {
-    auto socket = UdpSocket::bind(localhost_v4());
-    REQUIRE_MESSAGE(socket.has_value(), "bind failed: ", why(socket));
-    return std::move(*socket);
-}
-
-SocketAddr address_of(const UdpSocket& socket) {
-    const auto address = socket.local_addr();
-    REQUIRE_MESSAGE(address.has_value(), "local_addr failed: ", why(address));
-    return *address;
-}
-
 /// An address where nobody listens: a socket's, after it was closed.
 SocketAddr closed_port() {
     const UdpSocket gone = bound();

@@ -26,9 +26,10 @@ namespace {
 io::Result<void> ignore_port_unreachable(SOCKET socket) noexcept {
     BOOL report = FALSE;
     DWORD returned = 0;
-    const auto done = METALIO_WINCALL(fails_with_socket_error, WSAIoctl, socket, DWORD{SIO_UDP_CONNRESET}, &report,
-                                      DWORD{sizeof report}, LPVOID{nullptr}, DWORD{0}, &returned,
-                                      LPWSAOVERLAPPED{nullptr}, LPWSAOVERLAPPED_COMPLETION_ROUTINE{nullptr});
+    const auto done =
+        METALIO_WINCALL(fails_with_socket_error, WSAIoctl, socket, DWORD{SIO_UDP_CONNRESET}, &report,
+                        DWORD{sizeof report}, LPVOID{nullptr}, DWORD{0}, &returned, LPWSAOVERLAPPED{nullptr},
+                        LPWSAOVERLAPPED_COMPLETION_ROUTINE{nullptr});
     if (!done) return std::unexpected(done.error());
     return {};
 }
@@ -79,30 +80,32 @@ io::Result<OwnedSocket> bind(const SocketAddr& addr) noexcept {
     // Owned from here on: a failure below closes it on the way out.
     if (auto done = ignore_port_unreachable(socket->get()); !done) return std::unexpected(done.error());
     const SocketAddr::Raw raw = addr.to_raw();
-    if (auto done = METALIO_WINCALL(fails_with_socket_error, bind, socket->get(), raw.get(), raw.length); !done) {
-        return std::unexpected(done.error());
-    }
+    const auto done = METALIO_WINCALL(fails_with_socket_error, bind, socket->get(), raw.get(), raw.length);
+    if (!done) return std::unexpected(done.error());
     return std::move(*socket);
 }
 // [bind]
 
 // [send-recv]
-io::Result<std::size_t> send_to(SOCKET socket, std::span<const std::byte> data, const SocketAddr& target) noexcept {
+io::Result<std::size_t> send_to(SOCKET socket, std::span<const std::byte> data,
+                                const SocketAddr& target) noexcept {
     const auto size = send_size(data);
     if (!size) return std::unexpected(size.error());
     const SocketAddr::Raw raw = target.to_raw();
-    return sent_size(METALIO_WINCALL(fails_with_socket_error, sendto, socket,
-                                     reinterpret_cast<const char*>(data.data()), *size, 0, raw.get(), raw.length));
+    const auto* bytes = reinterpret_cast<const char*>(data.data());
+    return sent_size(
+        METALIO_WINCALL(fails_with_socket_error, sendto, socket, bytes, *size, 0, raw.get(), raw.length));
 }
 
 io::Result<std::pair<std::size_t, SocketAddr>> recv_from(SOCKET socket, std::span<std::byte> buffer,
                                                          int flags) noexcept {
     sockaddr_storage storage{};
     int length = sizeof storage;
+    auto* bytes = reinterpret_cast<char*>(buffer.data());
+    auto* from = reinterpret_cast<sockaddr*>(&storage);
+    const int size = receive_size(buffer);
     const auto received = received_size(
-        METALIO_WINCALL(fails_with_socket_error, recvfrom, socket, reinterpret_cast<char*>(buffer.data()),
-                        receive_size(buffer), flags, reinterpret_cast<sockaddr*>(&storage), &length),
-        buffer);
+        METALIO_WINCALL(fails_with_socket_error, recvfrom, socket, bytes, size, flags, from, &length), buffer);
     if (!received) return std::unexpected(received.error());
     const auto sender = SocketAddr::from_raw(storage, length);
     if (!sender) return std::unexpected(sender.error());
@@ -113,14 +116,14 @@ io::Result<std::pair<std::size_t, SocketAddr>> recv_from(SOCKET socket, std::spa
 io::Result<std::size_t> send(SOCKET socket, std::span<const std::byte> data) noexcept {
     const auto size = send_size(data);
     if (!size) return std::unexpected(size.error());
-    return sent_size(
-        METALIO_WINCALL(fails_with_socket_error, send, socket, reinterpret_cast<const char*>(data.data()), *size, 0));
+    const auto* bytes = reinterpret_cast<const char*>(data.data());
+    return sent_size(METALIO_WINCALL(fails_with_socket_error, send, socket, bytes, *size, 0));
 }
 
 io::Result<std::size_t> recv(SOCKET socket, std::span<std::byte> buffer, int flags) noexcept {
-    return received_size(METALIO_WINCALL(fails_with_socket_error, recv, socket, reinterpret_cast<char*>(buffer.data()),
-                                         receive_size(buffer), flags),
-                         buffer);
+    auto* bytes = reinterpret_cast<char*>(buffer.data());
+    return received_size(
+        METALIO_WINCALL(fails_with_socket_error, recv, socket, bytes, receive_size(buffer), flags), buffer);
 }
 
 io::Result<void> connect(SOCKET socket, const SocketAddr& peer) noexcept {

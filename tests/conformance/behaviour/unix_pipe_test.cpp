@@ -123,7 +123,7 @@ BEHAVIOUR("Unix stream: a large transfer through a pair arrives whole, with Woul
     CHECK(received == data);
 }
 
-BEHAVIOUR("pipe: after the Sender closes, the Receiver reads what was sent, then end-of-file (mio: event_when_sender_is_dropped)") {
+BEHAVIOUR("pipe: after the Sender closes, the Receiver reads what was sent, then end-of-file") {
     Poll poll = make_poll();
     auto ends = metalio::posix::pipe();
     REQUIRE(ends.has_value());
@@ -173,7 +173,8 @@ Event only_event(Poll& poll, Token token, const char* when) {
 
 }  // namespace
 
-BEHAVIOUR("pipe: the Sender sees one writable event, then one write-closed event when the Receiver is dropped (mio: event_when_receiver_is_dropped)") {
+BEHAVIOUR("pipe: the Sender sees one writable event, then one write-closed event when the Receiver "
+          "is dropped (mio: event_when_receiver_is_dropped)") {
     Poll poll = make_poll();
     auto ends = metalio::posix::pipe();
     REQUIRE_MESSAGE(ends.has_value(), why(ends));
@@ -192,7 +193,8 @@ BEHAVIOUR("pipe: the Sender sees one writable event, then one write-closed event
     REQUIRE(poll.registry().deregister(sender));
 }
 
-BEHAVIOUR("pipe: the Receiver, data unread, sees one readable event, then one read-closed event when the Sender is dropped (mio: event_when_sender_is_dropped)") {
+BEHAVIOUR("pipe: the Receiver, data unread, sees one readable event, then one read-closed event when "
+          "the Sender is dropped (mio: event_when_sender_is_dropped)") {
     Poll poll = make_poll();
     auto ends = metalio::posix::pipe();
     REQUIRE_MESSAGE(ends.has_value(), why(ends));

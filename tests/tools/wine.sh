@@ -21,6 +21,21 @@ export WINEARCH=win64
 # last program does, and with tests starting and ending in parallel a new
 # program can then connect to a server that is shutting down and hang. A
 # server kept for 60 s after its last client closes that gap (and saves the
-# restart); starting it when one runs already is a no-op.
-wineserver -p60 >/dev/null 2>&1 || true
+# restart); starting it when one runs already is a no-op (exit status 2).
+#
+# The first program of a new session also starts Wine's background
+# processes (services.exe, winedevice.exe, plugplay.exe), and they inherit
+# that program's stdout and stderr and keep them open until the server
+# exits. Under CTest those are the test's output pipe, which then reaches
+# end-of-file only 60 s after the test ended: the test "hangs" until its
+# timeout. So a new session is booted first by wineboot with its output
+# going nowhere, under a lock that makes a test starting at the same moment
+# wait for the boot instead of becoming the session's first program.
+exec 9>>"$WINEPREFIX/.metalio-session.lock"
+flock 9
+if wineserver -p60 >/dev/null 2>&1; then
+    wine wineboot </dev/null >/dev/null 2>&1 || true
+fi
+flock -u 9
+exec 9>&-
 exec wine "$@"

@@ -31,6 +31,7 @@ export WINEARCH=win64
 # timeout. So a new session is booted first by wineboot with its output
 # going nowhere, under a lock that makes a test starting at the same moment
 # wait for the boot instead of becoming the session's first program.
+mkdir -p "$WINEPREFIX"
 exec 9>>"$WINEPREFIX/.metalio-session.lock"
 flock 9
 if wineserver -p60 >/dev/null 2>&1; then

@@ -37,6 +37,48 @@ TEST_CASE("bind switches the port-unreachable report off with WSAIoctl: when tha
     CHECK_MESSAGE(refused.error() == std::errc::invalid_argument, "got ", refused.error());
 }
 
+TEST_CASE("every system call of bind fails once, cleanly: the error comes back and no handle leaks") {
+    const metalio::test::FdLeakCheck no_leak;
+    { const UdpSocket warm = bound(); }  // winsock started: WSAStartup is not one of bind's calls any more
+    fault::reset();
+    { const UdpSocket counted = bound(); }
+    const std::size_t calls = fault::calls();
+    REQUIRE_MESSAGE(calls >= 4u, "bind should make at least WSASocketW, ioctlsocket, WSAIoctl and bind: ", calls);
+    for (std::size_t n = 0; n < calls; ++n) {
+        fault::reset();
+        fault::fail_nth(n, WSAENOBUFS);
+        const auto made = UdpSocket::bind(localhost_v4());
+        const std::string failed(fault::fired());
+        fault::reset();
+        REQUIRE_FALSE_MESSAGE(made.has_value(), "call ", n, " was failed, but bind succeeded");
+        CHECK_MESSAGE(made.error() == std::errc::no_buffer_space, "failing ", failed, ": got ", made.error());
+    }
+}
+
+TEST_CASE("a failing sendto or recvfrom is reported, and the sockets still carry the next datagram") {
+    const metalio::test::FdLeakCheck no_leak;
+    auto poll = make_poll();
+    const UdpSocket a = bound();
+    const UdpSocket b = bound();
+    REQUIRE(poll.registry().register_(b, Token{1}, Interest::READABLE));
+    fault::fail_next("sendto", WSAENOBUFS);
+    const auto sent = a.send_to(bytes("lost"), address_of(b));
+    fault::reset();
+    REQUIRE_FALSE(sent.has_value());
+    CHECK(sent.error() == std::errc::no_buffer_space);
+    REQUIRE(a.send_to(bytes("kept"), address_of(b)) == 4u);
+    REQUIRE(wait_for(poll, Token{1}).has_value());
+    std::array<std::byte, 16> buffer{};
+    fault::fail_next("recvfrom", WSAENETDOWN);
+    const auto failed = b.recv_from(buffer);
+    fault::reset();
+    REQUIRE_FALSE(failed.has_value());
+    CHECK(failed.error().value() == WSAENETDOWN);
+    const auto received = b.recv_from(buffer);
+    REQUIRE_MESSAGE(received.has_value(), "the datagram must still be queued after the failed call: ", why(received));
+    CHECK(text(std::span(buffer).first(received->first)) == "kept");
+}
+
 TEST_CASE("a datagram to a closed port does not make the next recv_from fail: the socket keeps receiving") {
     const metalio::test::FdLeakCheck no_leak;
     auto poll = make_poll();

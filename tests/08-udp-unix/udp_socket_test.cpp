@@ -1,13 +1,18 @@
 // Stage 08: net::UdpSocket: datagrams, connect, options, multicast, bad input.
-#include <netinet/in.h>
-#include <sys/socket.h>
-
+// Portable: the Windows build runs this file too (tests/CMakeLists.txt), so
+// the few answers that differ on winsock are said where they are checked;
+// windows/udp_socket_test.cpp has the Windows-only promises.
 #include <array>
 #include <string>
 #include <vector>
 
-#include "selector_facts.hpp"
+#if defined(_WIN32)
+#include <winsock2.h>
+#else
 #include "helpers.hpp"
+#endif
+#include "selector_facts.hpp"
+#include "udp_helpers.hpp"
 
 using metalio::Interest;
 using metalio::Token;
@@ -17,18 +22,6 @@ using namespace stage08;
 namespace fault = metalio::sys::fault;
 
 namespace {
-
-UdpSocket bound(const SocketAddr& where = localhost_v4()) {
-    auto socket = UdpSocket::bind(where);
-    REQUIRE_MESSAGE(socket.has_value(), "bind ", where, " failed: ", why(socket));
-    return std::move(*socket);
-}
-
-SocketAddr address_of(const UdpSocket& socket) {
-    const auto address = socket.local_addr();
-    REQUIRE_MESSAGE(address.has_value(), "local_addr failed: ", why(address));
-    return *address;
-}
 
 /// Receives one datagram, waiting for READABLE (token 1) while none is queued.
 std::pair<std::string, SocketAddr> receive(metalio::Poll& poll, const UdpSocket& socket) {
@@ -52,12 +45,28 @@ TEST_CASE("bind gives a non-blocking, close-on-exec socket on the chosen port, I
     const metalio::test::FdLeakCheck no_leak;
     for (const SocketAddr& where : {localhost_v4(), localhost_v6()}) {
         const UdpSocket socket = bound(where);
+#if defined(_WIN32)
+        // Windows cannot be asked whether a socket is non-blocking (the
+        // WouldBlock case below shows it); "close-on-exec" is "not inherited".
+        DWORD flags = 0;
+        REQUIRE(::GetHandleInformation(reinterpret_cast<HANDLE>(socket.as_raw_socket()), &flags));
+        CHECK((flags & HANDLE_FLAG_INHERIT) == 0);
+#else
         CHECK(is_nonblocking(socket.as_raw_fd()));
         CHECK(is_cloexec(socket.as_raw_fd()));
+#endif
         const SocketAddr address = address_of(socket);
         CHECK(address.family() == where.family());
         CHECK_MESSAGE(address.port() != 0, "after port 0, local_addr names the port the kernel chose");
     }
+}
+
+TEST_CASE("without SO_REUSEADDR a second socket cannot bind a port in use") {
+    const metalio::test::FdLeakCheck no_leak;
+    const UdpSocket first = bound();
+    const auto second = UdpSocket::bind(address_of(first));
+    REQUIRE_FALSE(second.has_value());
+    CHECK_MESSAGE(second.error() == std::errc::address_in_use, "got ", second.error());
 }
 
 TEST_CASE("send_to and recv_from carry one datagram each way with its sender's address") {
@@ -126,6 +135,26 @@ TEST_CASE("a buffer smaller than the datagram truncates it, and the rest is gone
     CHECK_MESSAGE(receive(poll, b).first == "next", "the cut-off bytes must not show up as another datagram");
 }
 
+TEST_CASE("connected peek and recv cut a datagram to the buffer the same way, on every platform") {
+    const metalio::test::FdLeakCheck no_leak;
+    auto poll = make_poll();
+    const UdpSocket a = bound();
+    const UdpSocket b = bound();
+    REQUIRE(a.connect(address_of(b)));
+    REQUIRE(b.connect(address_of(a)));
+    REQUIRE(poll.registry().register_(b, Token{1}, Interest::READABLE));
+    REQUIRE(a.send(bytes("truncated")));
+    REQUIRE(wait_for(poll, Token{1}).has_value());
+    // winsock fails these with WSAEMSGSIZE; metalio answers as Linux does.
+    std::array<std::byte, 5> small{};
+    CHECK(b.peek(small) == small.size());
+    CHECK(b.recv(small) == small.size());
+    CHECK(text(small) == "trunc");
+    const auto rest = b.recv(small);
+    REQUIRE_FALSE(rest.has_value());
+    CHECK_MESSAGE(metalio::io::is_would_block(rest.error()), "the cut-off bytes are gone, not another datagram");
+}
+
 TEST_CASE("peek_from leaves the datagram queued for recv_from") {
     const metalio::test::FdLeakCheck no_leak;
     auto poll = make_poll();
@@ -171,12 +200,19 @@ TEST_CASE("connect sets the peer for send/recv/peek and filters other senders") 
     CHECK(metalio::io::is_would_block(nothing.error()));
 }
 
-TEST_CASE("send without connect is EDESTADDRREQ") {
+TEST_CASE("send without connect is EDESTADDRREQ (WSAENOTCONN on Windows)") {
     const metalio::test::FdLeakCheck no_leak;
     const UdpSocket socket = bound();
     const auto sent = socket.send(bytes("x"));
     REQUIRE_FALSE(sent.has_value());
+#if defined(_WIN32)
+    // Windows documents WSAENOTCONN for a datagram socket with no peer; Wine
+    // 8, which runs these tests, answers WSAEINVAL. The call must fail either way.
+    CHECK_MESSAGE((sent.error() == std::errc::not_connected || sent.error() == std::errc::invalid_argument),
+                  "got ", sent.error());
+#else
     CHECK(sent.error() == std::errc::destination_address_required);
+#endif
 }
 
 TEST_CASE("a datagram bigger than UDP can carry is EMSGSIZE, and the socket still works") {
@@ -193,6 +229,7 @@ TEST_CASE("a datagram bigger than UDP can carry is EMSGSIZE, and the socket stil
     CHECK(receive(poll, b).first == "after");
 }
 
+#if !defined(_WIN32)  // Windows: windows/udp_socket_test.cpp (the report is switched off there)
 TEST_CASE("a connected socket whose peer port is closed reports ECONNREFUSED through recv or take_error") {
     const metalio::test::FdLeakCheck no_leak;
     auto poll = make_poll();
@@ -220,6 +257,7 @@ TEST_CASE("a connected socket whose peer port is closed reports ECONNREFUSED thr
     REQUIRE(again.has_value());
     CHECK_MESSAGE(!again->has_value(), "take_error clears the error");
 }
+#endif
 
 TEST_CASE("ttl, broadcast and multicast loop/ttl options read back what was set") {
     const metalio::test::FdLeakCheck no_leak;
@@ -260,7 +298,14 @@ TEST_CASE("only_v6: a socket bound to ::1 is IPv6-only (Linux sets it), an IPv4 
     const UdpSocket v4 = bound();
     const auto none = v4.only_v6();
     REQUIRE_FALSE(none.has_value());
+#if defined(_WIN32)
+    // Windows sets IPV6_V6ONLY on every IPv6 socket by default; for an IPv4
+    // socket winsock documents no particular number (Wine 8 passes Linux's
+    // EOPNOTSUPP through), so only the failure is checked.
+    MESSAGE("only_v6 of an IPv4 socket on winsock: ", none.error());
+#else
     CHECK_MESSAGE(none.error() == std::errc::operation_not_supported, "got ", none.error());
+#endif
 }
 
 TEST_CASE("join and leave an IPv4 multicast group on loopback, leaving twice is an error") {
@@ -273,7 +318,12 @@ TEST_CASE("join and leave an IPv4 multicast group on loopback, leaving twice is 
     REQUIRE(socket.leave_multicast_v4(group, loopback));
     const auto again = socket.leave_multicast_v4(group, loopback);
     REQUIRE_FALSE(again.has_value());
+#if defined(_WIN32)
+    // winsock documents no number for leaving a group twice (Wine 8: WSAEINVAL).
+    MESSAGE("leaving twice on winsock: ", again.error());
+#else
     CHECK_MESSAGE(again.error() == std::errc::address_not_available, "got ", again.error());
+#endif
     // Not a multicast address at all: the kernel refuses it.
     const auto unicast = socket.join_multicast_v4({127, 0, 0, 1}, loopback);
     REQUIRE_FALSE(unicast.has_value());
@@ -290,9 +340,15 @@ TEST_CASE("join and leave an IPv6 multicast group, a bad interface index is an e
     REQUIRE(socket.leave_multicast_v6(group, loopback_index));
     const auto nowhere = socket.join_multicast_v6(group, 999'999);
     REQUIRE_FALSE(nowhere.has_value());
+#if defined(_WIN32)
+    // winsock documents no number for an unknown interface (Wine 8: WSAEINVAL).
+    MESSAGE("unknown interface on winsock: ", nowhere.error());
+#else
     CHECK_MESSAGE(nowhere.error() == std::errc::no_such_device, "got ", nowhere.error());
+#endif
 }
 
+#if !defined(_WIN32)  // Windows: from_raw_socket, windows/udp_socket_test.cpp
 TEST_CASE("from_raw_fd adopts a socket and into_raw_fd gives it back unclosed") {
     const metalio::test::FdLeakCheck no_leak;
     UdpSocket socket = bound();
@@ -303,10 +359,15 @@ TEST_CASE("from_raw_fd adopts a socket and into_raw_fd gives it back unclosed") 
     CHECK(adopted.as_raw_fd() == fd);
     CHECK(address_of(adopted) == address);
 }
+#endif
 
 TEST_CASE("a failing bind (injected EADDRINUSE) closes its socket") {
     const metalio::test::FdLeakCheck no_leak;
+#if defined(_WIN32)
+    fault::fail_next("bind", WSAEADDRINUSE);  // an injected number is the platform's
+#else
     fault::fail_next("bind", EADDRINUSE);
+#endif
     const auto socket = UdpSocket::bind(localhost_v4());
     fault::reset();
     REQUIRE_FALSE(socket.has_value());

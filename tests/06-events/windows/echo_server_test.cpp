@@ -5,54 +5,20 @@
 #include <winsock2.h>
 #include <windows.h>
 
-#include <chrono>
 #include <string>
-#include <thread>
 
-#include "metalio/sys/windows/owned_handle.hpp"
 #include "metalio/sys/windows/owned_socket.hpp"
 #include "metalio_test.hpp"
+#include "windows_child.hpp"
 
-using metalio::sys::windows::OwnedHandle;
 using metalio::sys::windows::OwnedSocket;
 
 namespace {
 
-// CMake gives the program's path as the build host sees it. Under Wine a
-// Unix path is reachable through the drive Z:, which maps "/".
-std::string windows_path(std::string path) {
-    if (!path.empty() && path.front() == '/') path = "Z:" + path;
-    for (char& c : path) {
-        if (c == '/') c = '\\';
-    }
-    return path;
-}
-
 // The server as a child process whose stdout we read line by line.
 class Server {
 public:
-    Server() {
-        SECURITY_ATTRIBUTES inherit{sizeof(SECURITY_ATTRIBUTES), nullptr, TRUE};
-        HANDLE read_end = nullptr, write_end = nullptr;
-        REQUIRE(::CreatePipe(&read_end, &write_end, &inherit, 0));
-        output_ = OwnedHandle(read_end);
-        const OwnedHandle child_end(write_end);
-        REQUIRE(::SetHandleInformation(read_end, HANDLE_FLAG_INHERIT, 0));
-
-        STARTUPINFOA startup{};
-        startup.cb = sizeof startup;
-        startup.dwFlags = STARTF_USESTDHANDLES;
-        startup.hStdOutput = write_end;
-        startup.hStdError = ::GetStdHandle(STD_ERROR_HANDLE);
-        startup.hStdInput = nullptr;
-        const std::string program = windows_path(METALIO_EXAMPLE_ECHO_SERVER);
-        std::string command = "\"" + program + "\" 127.0.0.1:0";
-        PROCESS_INFORMATION started{};
-        REQUIRE_MESSAGE(::CreateProcessA(program.c_str(), command.data(), nullptr, nullptr, TRUE, 0, nullptr, nullptr,
-                                         &startup, &started),
-                        "CreateProcess failed: ", ::GetLastError());
-        process_ = OwnedHandle(started.hProcess);
-        const OwnedHandle thread(started.hThread);
+    Server() : process_(METALIO_EXAMPLE_ECHO_SERVER, "127.0.0.1:0") {
         // " $ nc 127.0.0.1 PORT" tells us where it listens.
         for (int i = 0; i < 4; ++i) {  // the banner's four lines
             const std::string line = next_line();
@@ -60,45 +26,15 @@ public:
         }
         REQUIRE_MESSAGE(port_ != 0, "the server did not print the nc command with its port");
     }
-    ~Server() {
-        ::TerminateProcess(process_.get(), 0);
-        ::WaitForSingleObject(process_.get(), 10000);
-    }
-    Server(const Server&) = delete;
-    Server& operator=(const Server&) = delete;
 
     [[nodiscard]] std::uint16_t port() const { return port_; }
 
     // The next line the server printed, or "" after 10 s of silence.
-    std::string next_line() {
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-        for (;;) {
-            if (const auto end = buffered_.find('\n'); end != std::string::npos) {
-                std::string line = buffered_.substr(0, end);
-                buffered_.erase(0, end + 1);
-                if (!line.empty() && line.back() == '\r') line.pop_back();
-                return line;
-            }
-            DWORD available = 0;
-            if (!::PeekNamedPipe(output_.get(), nullptr, 0, nullptr, &available, nullptr)) return "";
-            if (available == 0) {
-                if (std::chrono::steady_clock::now() > deadline) return "";
-                std::this_thread::sleep_for(std::chrono::milliseconds(5));
-                continue;
-            }
-            char chunk[65536];
-            DWORD got = 0;
-            if (!::ReadFile(output_.get(), chunk, std::min<DWORD>(available, sizeof chunk), &got, nullptr) || got == 0)
-                return "";
-            buffered_.append(chunk, got);
-        }
-    }
+    std::string next_line() { return process_.next_line(); }
 
 private:
-    OwnedHandle output_{nullptr};
-    OwnedHandle process_{nullptr};
+    metalio::test::ChildProcess process_;
     std::uint16_t port_ = 0;
-    std::string buffered_;
 };
 
 // A blocking client socket with a 10 s receive timeout, like nc.

@@ -10,7 +10,8 @@ namespace metalio {
 
 // [io-source-owner]
 /// The part every owning I/O type of stage 08 has in common: one IoSource,
-/// the three Source operations forwarded to it, and the raw-fd accessors.
+/// the three Source operations forwarded to it, and the raw-fd accessors
+/// (the raw-socket ones on Windows, where only UdpSocket is built on it).
 ///
 /// The forwarders are net::IoSocket's (chapter 04), not a third copy: this
 /// class inherits them and makes public only what every descriptor has. It
@@ -21,8 +22,13 @@ namespace metalio {
 /// Introduced in chapter 08 (udp-unix).
 class IoSourceOwner : protected net::IoSocket {
 public:
+#if defined(_WIN32)
+    /// The socket, still owned by this object.
+    using net::IoSocket::as_raw_socket;
+#else
     /// The descriptor, still owned by this object.
     using net::IoSocket::as_raw_fd;
+#endif
     /// Source: registers the descriptor (see IoSource::register_).
     using net::IoSocket::register_;
     /// Source: changes token and interests.
@@ -30,13 +36,29 @@ public:
     /// Source: stops the events.
     using net::IoSocket::deregister;
 
+#if defined(_WIN32)
+    /// Gives the socket up (deregistering it first); the caller must
+    /// closesocket() it.
+    [[nodiscard]] SOCKET into_raw_socket() && noexcept { return std::move(inner_).into_socket().release(); }
+#else
     /// Gives the descriptor up (deregistering it first in a poll(2) build);
     /// the caller must close it.
     [[nodiscard]] int into_raw_fd() && noexcept { return std::move(inner_).into_fd().release(); }
+#endif
 
 protected:
-    /// Takes ownership of @p fd.
-    explicit IoSourceOwner(sys::OwnedFd fd) noexcept : net::IoSocket(std::move(fd)) {}
+    /// Takes ownership of @p socket (a descriptor on Unix, a `SOCKET` on Windows).
+    explicit IoSourceOwner(sys::OwnedSocket socket) noexcept : net::IoSocket(std::move(socket)) {}
+
+    /// The descriptor or socket, for the system calls of the derived types'
+    /// shared source files (as_raw_fd() on Unix, as_raw_socket() on Windows).
+    [[nodiscard]] sys::RawSocket raw() const noexcept {
+#if defined(_WIN32)
+        return as_raw_socket();
+#else
+        return as_raw_fd();
+#endif
+    }
 };
 // [io-source-owner]
 

@@ -1,16 +1,25 @@
+// UdpSocket on every platform: the class and its IoSource plumbing are
+// written once; the system calls come from sys/unix/udp or, on Windows,
+// sys/windows/udp (the same functions, over winsock).
 #include "metalio/net/udp_socket.hpp"
 
+// [platform]
+#if defined(_WIN32)
+#include "metalio/sys/windows/net.hpp"
+#include "metalio/sys/windows/udp.hpp"
+#else
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "metalio/sys/unix/fd_io.hpp"
 #include "metalio/sys/unix/net.hpp"
 #include "metalio/sys/unix/udp.hpp"
+#endif
+// [platform]
 
 namespace metalio::net {
 
 namespace udp = sys::udp;
-namespace fd_io = sys::fd_io;
+using sys::RawSocket;
 
 io::Result<UdpSocket> UdpSocket::bind(const SocketAddr& addr) noexcept {
     auto socket = udp::bind(addr);
@@ -18,49 +27,53 @@ io::Result<UdpSocket> UdpSocket::bind(const SocketAddr& addr) noexcept {
     return UdpSocket(std::move(*socket));
 }
 
+#if defined(_WIN32)
+UdpSocket UdpSocket::from_raw_socket(SOCKET socket) noexcept { return UdpSocket(sys::OwnedSocket(socket)); }
+#else
 UdpSocket UdpSocket::from_raw_fd(int fd) noexcept { return UdpSocket(sys::OwnedFd(fd)); }
+#endif
 
 // [datagram-io]
 io::Result<std::size_t> UdpSocket::send_to(std::span<const std::byte> data, const SocketAddr& target) const noexcept {
-    return inner_.do_io([&](int fd) { return udp::send_to(fd, data, target); });
+    return inner_.do_io([&](RawSocket socket) { return udp::send_to(socket, data, target); });
 }
 
 io::Result<std::pair<std::size_t, SocketAddr>> UdpSocket::recv_from(std::span<std::byte> buffer) const noexcept {
-    return inner_.do_io([&](int fd) { return udp::recv_from(fd, buffer, 0); });
+    return inner_.do_io([&](RawSocket socket) { return udp::recv_from(socket, buffer, 0); });
 }
 // [datagram-io]
 
 io::Result<std::pair<std::size_t, SocketAddr>> UdpSocket::peek_from(std::span<std::byte> buffer) const noexcept {
-    return inner_.do_io([&](int fd) { return udp::recv_from(fd, buffer, MSG_PEEK); });
+    return inner_.do_io([&](RawSocket socket) { return udp::recv_from(socket, buffer, MSG_PEEK); });
 }
 
-io::Result<void> UdpSocket::connect(const SocketAddr& peer) const noexcept { return udp::connect(as_raw_fd(), peer); }
+io::Result<void> UdpSocket::connect(const SocketAddr& peer) const noexcept { return udp::connect(raw(), peer); }
 
 io::Result<std::size_t> UdpSocket::send(std::span<const std::byte> data) const noexcept {
-    return inner_.do_io([&](int fd) { return fd_io::send(fd, data); });
+    return inner_.do_io([&](RawSocket socket) { return udp::send(socket, data); });
 }
 
 io::Result<std::size_t> UdpSocket::recv(std::span<std::byte> buffer) const noexcept {
-    return inner_.do_io([&](int fd) { return fd_io::recv(fd, buffer, 0); });
+    return inner_.do_io([&](RawSocket socket) { return udp::recv(socket, buffer, 0); });
 }
 
 io::Result<std::size_t> UdpSocket::peek(std::span<std::byte> buffer) const noexcept {
-    return inner_.do_io([&](int fd) { return fd_io::recv(fd, buffer, MSG_PEEK); });
+    return inner_.do_io([&](RawSocket socket) { return udp::recv(socket, buffer, MSG_PEEK); });
 }
 
-io::Result<SocketAddr> UdpSocket::local_addr() const noexcept { return sys::net::local_addr(as_raw_fd()); }
+io::Result<SocketAddr> UdpSocket::local_addr() const noexcept { return sys::net::local_addr(raw()); }
 
-io::Result<SocketAddr> UdpSocket::peer_addr() const noexcept { return sys::net::peer_addr(as_raw_fd()); }
+io::Result<SocketAddr> UdpSocket::peer_addr() const noexcept { return sys::net::peer_addr(raw()); }
 
 // [options]
 // Every option below is one int-sized setsockopt/getsockopt; the kernel
 // answers booleans as 0/1 and TTLs as small numbers.
 io::Result<void> UdpSocket::set_option(int level, int name, std::uint32_t value) const noexcept {
-    return sys::net::set_int_option(as_raw_fd(), level, name, static_cast<int>(value));
+    return sys::net::set_int_option(raw(), level, name, static_cast<int>(value));
 }
 
 io::Result<std::uint32_t> UdpSocket::option(int level, int name) const noexcept {
-    const auto value = sys::net::int_option(as_raw_fd(), level, name);
+    const auto value = sys::net::int_option(raw(), level, name);
     if (!value) return std::unexpected(value.error());
     return static_cast<std::uint32_t>(*value);
 }
@@ -100,20 +113,20 @@ io::Result<bool> UdpSocket::multicast_loop_v6() const noexcept {
 io::Result<bool> UdpSocket::only_v6() const noexcept { return as_bool(option(IPPROTO_IPV6, IPV6_V6ONLY)); }
 
 io::Result<void> UdpSocket::join_multicast_v4(const Ipv4Addr& group, const Ipv4Addr& interface) const noexcept {
-    return udp::multicast_v4(as_raw_fd(), true, group, interface);
+    return udp::multicast_v4(raw(), true, group, interface);
 }
 io::Result<void> UdpSocket::leave_multicast_v4(const Ipv4Addr& group, const Ipv4Addr& interface) const noexcept {
-    return udp::multicast_v4(as_raw_fd(), false, group, interface);
+    return udp::multicast_v4(raw(), false, group, interface);
 }
 io::Result<void> UdpSocket::join_multicast_v6(const Ipv6Addr& group, std::uint32_t interface) const noexcept {
-    return udp::multicast_v6(as_raw_fd(), true, group, interface);
+    return udp::multicast_v6(raw(), true, group, interface);
 }
 io::Result<void> UdpSocket::leave_multicast_v6(const Ipv6Addr& group, std::uint32_t interface) const noexcept {
-    return udp::multicast_v6(as_raw_fd(), false, group, interface);
+    return udp::multicast_v6(raw(), false, group, interface);
 }
 
 io::Result<std::optional<std::error_code>> UdpSocket::take_error() const noexcept {
-    return sys::net::take_error(as_raw_fd());
+    return sys::net::take_error(raw());
 }
 
 }  // namespace metalio::net

@@ -28,11 +28,18 @@ using Ipv6Addr = std::array<std::uint8_t, 16>;
 /// UDP moves datagrams, not a byte stream: every send is one datagram and
 /// every receive returns exactly one, or WouldBlock when none is queued. A
 /// buffer smaller than the datagram receives its first bytes and the rest
-/// is discarded by the kernel (the count then equals the buffer's size), so
-/// give receives a buffer as big as the largest datagram you expect (65,507
-/// bytes is the most UDP over IPv4 carries). A receive that returns fewer
-/// bytes than the buffer holds says nothing about the queue: more datagrams
-/// may be waiting. Register for READABLE and receive until WouldBlock.
+/// is discarded by the kernel (the count then equals the buffer's size, on
+/// Windows too, where winsock reports the cut as `WSAEMSGSIZE` and metalio
+/// returns the count instead), so give receives a buffer as big as the
+/// largest datagram you expect (65,507 bytes is the most UDP over IPv4
+/// carries). A receive that returns fewer bytes than the buffer holds says
+/// nothing about the queue: more datagrams may be waiting. Register for
+/// READABLE and receive until WouldBlock.
+///
+/// Built on Windows too (winsock, the IOCP selector). There `bind` turns off
+/// winsock's `WSAECONNRESET` on receive after an ICMP "port unreachable"
+/// (`SIO_UDP_CONNRESET`), so a receive never fails for an earlier send; a
+/// socket adopted with from_raw_socket() keeps its own setting.
 ///
 /// Move-only; the socket is closed when the object is destroyed.
 /// Introduced in chapter 08 (udp-unix).
@@ -40,8 +47,13 @@ class UdpSocket : public IoSourceOwner {
 public:
     /// A socket bound to @p addr (port 0: the kernel picks one, see local_addr()).
     static io::Result<UdpSocket> bind(const SocketAddr& addr) noexcept;
+#if defined(_WIN32)
+    /// Adopts a UDP socket, taking ownership. It must be non-blocking.
+    static UdpSocket from_raw_socket(SOCKET socket) noexcept;
+#else
     /// Adopts a UDP socket, taking ownership. It must be non-blocking.
     static UdpSocket from_raw_fd(int fd) noexcept;
+#endif
 
     /// Sends @p data as one datagram to @p target; returns the bytes sent
     /// (all of them: a datagram is never cut). `EMSGSIZE` if it is too big.
@@ -54,7 +66,8 @@ public:
     /// Sets the default peer for send(), recv() and peek(); datagrams from
     /// any other address are then dropped by the kernel. Can be called again.
     io::Result<void> connect(const SocketAddr& peer) const noexcept;
-    /// Sends one datagram to the connected peer (`EDESTADDRREQ` if none).
+    /// Sends one datagram to the connected peer (`EDESTADDRREQ` if none;
+    /// `WSAENOTCONN` on Windows).
     io::Result<std::size_t> send(std::span<const std::byte> data) const noexcept;
     /// Receives one datagram from the connected peer.
     io::Result<std::size_t> recv(std::span<std::byte> buffer) const noexcept;
@@ -100,11 +113,12 @@ public:
     io::Result<void> leave_multicast_v6(const Ipv6Addr& group, std::uint32_t interface) const noexcept;
 
     /// Reads and clears the pending socket error (`SO_ERROR`), e.g. the
-    /// `ECONNREFUSED` an ICMP "port unreachable" leaves on a connected socket.
+    /// `ECONNREFUSED` an ICMP "port unreachable" leaves on a connected
+    /// socket on Unix (Windows, with the report off, keeps none).
     io::Result<std::optional<std::error_code>> take_error() const noexcept;
 
 private:
-    explicit UdpSocket(sys::OwnedFd fd) noexcept : IoSourceOwner(std::move(fd)) {}
+    explicit UdpSocket(sys::OwnedSocket socket) noexcept : IoSourceOwner(std::move(socket)) {}
 
     io::Result<void> set_option(int level, int name, std::uint32_t value) const noexcept;
     io::Result<std::uint32_t> option(int level, int name) const noexcept;

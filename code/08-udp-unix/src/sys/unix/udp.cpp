@@ -45,6 +45,13 @@ io::Result<std::pair<std::size_t, SocketAddr>> recv_from(int fd, std::span<std::
 }
 // [send-recv]
 
+// The connected forms are fd_io's, shared with the Unix domain sockets.
+io::Result<std::size_t> send(int fd, std::span<const std::byte> data) noexcept { return fd_io::send(fd, data); }
+
+io::Result<std::size_t> recv(int fd, std::span<std::byte> buffer, int flags) noexcept {
+    return fd_io::recv(fd, buffer, flags);
+}
+
 io::Result<void> connect(int fd, const SocketAddr& peer) noexcept {
     const SocketAddr::Raw raw = peer.to_raw();
     const auto done = METALIO_SYSCALL(connect, fd, raw.get(), raw.length);

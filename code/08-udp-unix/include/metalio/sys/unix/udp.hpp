@@ -1,6 +1,6 @@
 /// @file
 /// The POSIX system calls behind net::UdpSocket (mio's sys/unix/udp.rs).
-/// A Windows port provides the same functions over Winsock.
+/// sys/windows/udp.hpp provides the same functions over winsock.
 #pragma once
 
 #include <array>
@@ -26,6 +26,12 @@ io::Result<std::size_t> send_to(int fd, std::span<const std::byte> data,
 /// Introduced in chapter 08.
 io::Result<std::pair<std::size_t, metalio::net::SocketAddr>> recv_from(int fd, std::span<std::byte> buffer,
                                                                       int flags) noexcept;
+/// send(2) of one datagram to the connected peer (`MSG_NOSIGNAL`).
+/// Introduced in chapter 08.
+io::Result<std::size_t> send(int fd, std::span<const std::byte> data) noexcept;
+/// recv(2) of one datagram from the connected peer; @p flags is 0 or
+/// `MSG_PEEK`. Introduced in chapter 08.
+io::Result<std::size_t> recv(int fd, std::span<std::byte> buffer, int flags) noexcept;
 /// connect(2): sets the default peer and filters incoming datagrams.
 /// Introduced in chapter 08.
 io::Result<void> connect(int fd, const metalio::net::SocketAddr& peer) noexcept;

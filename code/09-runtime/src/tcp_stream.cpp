@@ -17,8 +17,8 @@ Task<io::Result<TcpStream>> TcpStream::connect(net::SocketAddr addr) {
     // The connect is done when the socket turns writable; until the first
     // event we know nothing, so do not trust the optimistic readiness.
     stream->registration_.clear(Direction::Write);
-    auto outcome = co_await stream->registration_.async_io(
-        Direction::Write, [&]() -> io::Result<std::optional<std::error_code>> { return stream->inner_.take_error(); });
+    auto outcome = co_await stream->registration_.async_io<Direction::Write>(
+        [&]() -> io::Result<std::optional<std::error_code>> { return stream->inner_.take_error(); });
     if (!outcome) co_return std::unexpected(outcome.error());
     if (*outcome) co_return std::unexpected(**outcome);
     // No socket error is not yet a connection: a selector may have read

@@ -23,7 +23,8 @@ class Reactor;
 /// awaiting coroutine's frame (no frame of its own).
 ///
 /// @p Operation is a callable returning an io::Result. It is tried at
-/// once while its direction is ready: if it does not say WouldBlock, the
+/// once while direction @p D is ready (a template argument, so that each
+/// readiness test is one load): if it does not say WouldBlock, the
 /// caller goes on without suspending. On WouldBlock the direction's
 /// readiness is cleared and the caller parks. When an event wakes it, the
 /// Waiter's hook tries the operation again *before* resuming the caller:
@@ -33,24 +34,23 @@ class Reactor;
 /// Cancellation is the frame's: destroying the suspended caller destroys
 /// this awaiter, whose Waiter unlinks itself. Movable until it is awaited
 /// (so that into_task() can take it along). Introduced in chapter 09.
-template <class Operation>
+template <Direction D, class Operation>
 class IoOperation {
 public:
     /// What `co_await` gives: the operation's io::Result.
     using Output = std::invoke_result_t<Operation&>;
 
-    /// Runs @p operation on @p io's readiness in @p direction.
-    IoOperation(ScheduledIo& io, Direction direction, Operation operation) noexcept(
-        std::is_nothrow_move_constructible_v<Operation>)
-        : io_(&io), direction_(direction), operation_(std::move(operation)) {}
+    /// Runs @p operation on @p io's readiness in direction D.
+    IoOperation(ScheduledIo& io, Operation operation) noexcept(std::is_nothrow_move_constructible_v<Operation>)
+        : io_(&io), operation_(std::move(operation)) {}
     /// Takes over an operation that was not awaited yet.
     IoOperation(IoOperation&& other) noexcept(std::is_nothrow_move_constructible_v<Operation>)
-        : io_(other.io_), direction_(other.direction_), operation_(std::move(other.operation_)) {}
+        : io_(other.io_), operation_(std::move(other.operation_)) {}
     IoOperation& operator=(IoOperation&&) = delete;
 
     /// Tries the operation now if the direction is ready; true when that
     /// gave a result (no suspension at all).
-    bool await_ready() { return io_->is_ready(direction_) && attempt(); }
+    bool await_ready() { return io_->is_ready(D) && attempt(); }
     /// Parks the caller until an event in the direction. Instead of parking
     /// on a runtime other than the source's own (whose events would never
     /// come), does not suspend and gives Errc::no_runtime.
@@ -60,10 +60,12 @@ public:
             result_.emplace(std::unexpected(make_error_code(Errc::no_runtime)));
             return false;
         }
-        parked_.handle = caller;
-        parked_.on_turn = &on_turn;
-        parked_.operation = this;
-        io_->park(direction_, parked_);
+        // Made only now: an operation that never parks pays nothing for it.
+        Parked& parked = parked_.emplace();
+        parked.handle = caller;
+        parked.on_turn = &on_turn;
+        parked.operation = this;
+        io_->park(D, parked);
         return true;
     }
     /// The operation's result.
@@ -85,36 +87,39 @@ private:
     // WouldBlock); false after WouldBlock, with the readiness cleared.
     bool attempt() {
         for (;;) {
-            auto result = operation_();
-            if (!result) {
-                if (io::is_interrupted(result.error())) continue;
-                if (io::is_would_block(result.error())) {
-                    io_->clear(direction_);
-                    return false;
-                }
-            }
-            result_.emplace(std::move(result));
-            return true;
+            // Made in place: the result is not copied on its way out.
+            const Output& result = result_.emplace(Call{operation_});
+            if (result) return true;
+            if (io::is_interrupted(result.error())) continue;
+            if (!io::is_would_block(result.error())) return true;
+            io_->clear(D);
+            return false;
         }
     }
+
+    // Converts to the operation's result by calling it, so that emplace()
+    // constructs the result right in result_ (no temporary to move).
+    struct Call {
+        Operation& operation;
+        operator Output() { return operation(); }  // NOLINT: implicit on purpose
+    };
 
     // The parked caller's turn (woken by an event, or by a closed half):
     // try again, then resume the caller or park once more.
     static void on_turn(Waiter& waiter) {
         IoOperation& self = *static_cast<Parked&>(waiter).operation;
-        if (self.io_->is_ready(self.direction_) && self.attempt()) {
-            const std::coroutine_handle<> caller = self.parked_.handle;
+        if (self.io_->is_ready(D) && self.attempt()) {
+            const std::coroutine_handle<> caller = self.parked_->handle;
             caller.resume();  // last: the caller destroys this awaiter
         } else {
-            self.io_->park(self.direction_, self.parked_);
+            self.io_->park(D, *self.parked_);
         }
     }
 
     ScheduledIo* io_;
-    Direction direction_;
     Operation operation_;
     std::optional<Output> result_;
-    Parked parked_;
+    std::optional<Parked> parked_;
 };
 // [io-operation]
 

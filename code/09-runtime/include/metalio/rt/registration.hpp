@@ -39,15 +39,15 @@ public:
 
     // [async-io]
     /// The awaitable of one operation on this source: @p operation (a
-    /// callable returning io::Result) is tried while @p direction is
+    /// callable returning io::Result) is tried while direction @p D is
     /// ready, and on WouldBlock the task parks until the reactor sees an
     /// event in that direction, then tries again (see IoOperation).
     /// Errc::no_runtime instead of parking on a runtime that is not the
     /// one this source is registered with (its events would never come).
-    template <class Operation>
-    IoOperation<Operation> async_io(Direction direction, Operation operation) noexcept(
+    template <Direction D, class Operation>
+    IoOperation<D, Operation> async_io(Operation operation) noexcept(
         std::is_nothrow_move_constructible_v<Operation>) {
-        return IoOperation<Operation>(*io_, direction, std::move(operation));
+        return IoOperation<D, Operation>(*io_, std::move(operation));
     }
     // [async-io]
 

@@ -39,7 +39,7 @@ public:
     /// A read that returns fewer bytes than asked for emptied the socket
     /// (epoll, kqueue): the next read parks without a system call.
     auto read(std::span<std::byte> buffer) noexcept {
-        return registration_.async_io(Direction::Read, [this, buffer] {
+        return registration_.async_io<Direction::Read>([this, buffer] {
             auto read = inner_.read(buffer);
 #if !METALIO_SELECTOR_POLL
             // The short-read rule: the kernel gave less than we asked for,
@@ -56,7 +56,7 @@ public:
     /// Writes part of @p data once the socket takes some; `co_await` gives
     /// io::Result<std::size_t>, how much.
     auto write(std::span<const std::byte> data) noexcept {
-        return registration_.async_io(Direction::Write, [this, data] { return inner_.write(data); });
+        return registration_.async_io<Direction::Write>([this, data] { return inner_.write(data); });
     }
     // [write-all]
     /// Writes all of @p data, or fails (e.g. EPIPE or ECONNRESET when the
@@ -67,7 +67,7 @@ public:
     /// remain, so the task parks until the socket is writable again and
     /// the operation goes on. A short write is progress, not an error.
     auto write_all(std::span<const std::byte> data) noexcept {
-        return registration_.async_io(Direction::Write, [this, data]() mutable -> io::Result<void> {
+        return registration_.async_io<Direction::Write>([this, data]() mutable -> io::Result<void> {
             while (!data.empty()) {
                 auto written = inner_.write(data);
                 if (!written) return std::unexpected(written.error());

@@ -29,9 +29,10 @@ struct WaitLink {
 /// it was in, so nothing can resume a frame that no longer exists.
 ///
 /// When its turn comes, run() resumes the coroutine, or, if the awaiter set
-/// a hook, calls that instead: an I/O operation uses it to try its system
-/// call first and resume the coroutine only when the call got somewhere
-/// (IoOperation). Not copyable, not movable: lists point at it.
+/// its own on_turn hook, calls that instead: an I/O operation uses it to
+/// try its system call first and resume the coroutine only when the call
+/// got somewhere (IoOperation). Not copyable, not movable: lists point at
+/// it.
 /// Introduced in chapter 09.
 class Waiter : private WaitLink {
 public:
@@ -44,17 +45,13 @@ public:
 
     /// The coroutine to resume when this waiter's turn comes.
     std::coroutine_handle<> handle;
-    /// If set, run() calls it instead of resuming `handle` (it decides).
-    void (*on_turn)(Waiter&) = nullptr;
+    /// What run() calls: resume_handle() unless the awaiter set its own.
+    void (*on_turn)(Waiter&) = &resume_handle;
 
-    /// Its turn: the hook if there is one, else resumes the coroutine.
-    void run() {
-        if (on_turn != nullptr) {
-            on_turn(*this);
-        } else {
-            handle.resume();
-        }
-    }
+    /// Its turn: calls on_turn (by default, resumes the coroutine).
+    void run() { on_turn(*this); }
+    /// The default on_turn: resumes @p waiter's coroutine.
+    static void resume_handle(Waiter& waiter) { waiter.handle.resume(); }
     /// True while the waiter is in a list.
     [[nodiscard]] bool linked() const noexcept { return next != nullptr; }
     /// Leaves its list (no-op when in none).

@@ -23,8 +23,10 @@ Task<io::Result<TcpStream>> TcpStream::connect(net::SocketAddr addr) {
     if (*outcome) co_return std::unexpected(**outcome);
     // No socket error is not yet a connection: a selector may have read
     // (and so cleared) SO_ERROR itself when it reported the failure, as
-    // libkqueue does. So ask for the peer, as mio's TcpStream::connect
-    // advises: ENOTCONN means the connect failed (its reason is lost then).
+    // libkqueue does. So also ask for the peer, the check mio's
+    // TcpStream::connect documents. We get here only after a write event,
+    // and that comes only once the connect has finished, so ENOTCONN now
+    // means it failed (its reason is lost); waiting again would never end.
     if (auto peer = stream->inner_.peer_addr(); !peer) co_return std::unexpected(peer.error());
     co_return std::move(*stream);
 }

@@ -38,6 +38,10 @@ auto as_task(Awaitable awaitable) {
 template <class Awaitable>
 using TaskOf = decltype(as_task(std::declval<Awaitable>()));
 
+/// What awaiting that Task gives (`T` of a Task<T>).
+template <class Awaitable>
+using OutputOf = typename TaskOf<Awaitable>::value_type;
+
 /// The value a Task<T> yields, with `void` spelled std::monostate so that
 /// it fits in a std::variant.
 template <class T>
@@ -103,10 +107,7 @@ private:
 /// IoOperation (`stream.read(buffer)`), which as_task() wraps in a Task.
 template <class A, class B>
 auto select(A first, B second) {
-    using First = TaskOf<A>;
-    using Second = TaskOf<B>;
-    return Select<typename First::value_type, typename Second::value_type>(as_task(std::move(first)),
-                                                                           as_task(std::move(second)));
+    return Select<OutputOf<A>, OutputOf<B>>(as_task(std::move(first)), as_task(std::move(second)));
 }
 // [select]
 

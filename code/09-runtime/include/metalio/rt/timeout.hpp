@@ -22,7 +22,7 @@ namespace metalio::rt {
 /// returns an io::Result, the value is an io::Result of an io::Result
 /// (tokio: `Result<Result<T, E>, Elapsed>`).
 /// Introduced in chapter 09 (runtime).
-template <class Operation, class T = typename TaskOf<Operation>::value_type>
+template <class Operation, class T = OutputOf<Operation>>
 Task<io::Result<T>> timeout(std::chrono::nanoseconds duration, Operation operation) {
     auto first = co_await select(std::move(operation), sleep_for(duration));
     if (first.index() == 1) co_return std::unexpected(std::make_error_code(std::errc::timed_out));

@@ -85,16 +85,20 @@ private:
 
     // One try: true with a result (a value, or an error other than
     // WouldBlock); false after WouldBlock, with the readiness cleared.
+    // The result is made in place, not copied on its way out.
     bool attempt() {
-        for (;;) {
-            // Made in place: the result is not copied on its way out.
-            const Output& result = result_.emplace(Call{operation_});
-            if (result) return true;
-            if (io::is_interrupted(result.error())) continue;
-            if (!io::is_would_block(result.error())) return true;
-            io_->clear(D);
-            return false;
+        if (result_.emplace(Call{operation_})) return true;
+        return after_error();
+    }
+    // The rarer outcomes, out of line: the common one then needs fewer
+    // registers saved, here and in every caller it is inlined into.
+    [[gnu::noinline]] bool after_error() {
+        while (io::is_interrupted(result_->error())) {
+            if (result_.emplace(Call{operation_})) return true;
         }
+        if (!io::is_would_block(result_->error())) return true;
+        io_->clear(D);
+        return false;
     }
 
     // Converts to the operation's result by calling it, so that emplace()

@@ -151,6 +151,44 @@ TEST_CASE("a timeout that fires in the middle of a read leaves the stream usable
     CHECK(rt_test::run(runtime, timeout_mid_read()) == std::vector<std::string>{"half", "timed out", "rest"});
 }
 
+// Reads once into @p got: the bytes, or the error's message.
+Task<void> read_once_into(TcpStream* stream, std::vector<std::string>* got) {
+    char buffer[64];
+    auto read = co_await stream->read(std::as_writable_bytes(std::span(buffer)));
+    got->push_back(read ? std::string(buffer, *read) : "error: " + read.error().message());
+}
+
+// Lets the other tasks and the reactor run until @p got has @p size
+// entries (bounded: a bug fails the check instead of hanging).
+Task<void> until_size(const std::vector<std::string>* got, std::size_t size) {
+    for (int turn = 0; turn < 100000 && got->size() < size; ++turn) co_await metalio::rt::YieldNow{};
+}
+
+Task<std::vector<std::string>> two_readers_one_event() {
+    auto pair = co_await rt_test::connected_pair();
+    std::vector<std::string> got;
+    REQUIRE(metalio::rt::spawn(read_once_into(&pair.server, &got)));
+    REQUIRE(metalio::rt::spawn(read_once_into(&pair.server, &got)));
+    co_await metalio::rt::YieldNow{};  // both readers start and park: nothing to read yet
+    // One event wakes both. The first takes the bytes; the second must find
+    // the socket empty in its retry and park again, not be resumed.
+    (void)co_await pair.client.write_all("first");
+    co_await until_size(&got, 1);
+    for (int turn = 0; turn < 10; ++turn) co_await metalio::rt::YieldNow{};
+    const std::size_t after_one_message = got.size();
+    (void)co_await pair.client.write_all("second");
+    co_await until_size(&got, 2);
+    got.push_back("after the first message: " + std::to_string(after_one_message));
+    co_return got;
+}
+
+TEST_CASE("two readers woken by one event: the one that finds nothing parks again") {
+    const metalio::test::FdLeakCheck no_leak;
+    Runtime runtime = rt_test::make_runtime();
+    CHECK(rt_test::run(runtime, two_readers_one_event()) ==
+          std::vector<std::string>{"first", "second", "after the first message: 1"});
+}
+
 Task<void> close_after_a_little(TcpStream stream) {
     char buffer[1024];
     (void)co_await stream.read(std::as_writable_bytes(std::span(buffer)));

@@ -15,8 +15,6 @@
 
 namespace metalio::rt {
 
-class Reactor;
-
 // [io-operation]
 /// `co_await` on one I/O operation of a registered source: tokio's
 /// `Registration::async_io` retry loop, as an awaiter that lives in the
@@ -41,7 +39,8 @@ public:
     using Output = std::invoke_result_t<Operation&>;
 
     /// Runs @p operation on @p io's readiness in direction D.
-    IoOperation(ScheduledIo& io, Operation operation) noexcept(std::is_nothrow_move_constructible_v<Operation>)
+    IoOperation(ScheduledIo& io, Operation operation) noexcept(
+        std::is_nothrow_move_constructible_v<Operation>)
         : io_(&io), operation_(std::move(operation)) {}
     /// Takes over an operation that was not awaited yet.
     IoOperation(IoOperation&& other) noexcept(std::is_nothrow_move_constructible_v<Operation>)

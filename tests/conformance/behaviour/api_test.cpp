@@ -2,7 +2,9 @@
 // Only Poll waits, so nothing else reaches the selector (mio keeps its
 // selector accessor crate-private). And Poll's raw fd exists only where it
 // means what mio's does: the epoll (or kqueue) instance, which another event
-// loop can watch. The poll(2) selector has no kernel object to give out.
+// loop can watch. The poll(2) selector has no kernel object to give out, and
+// neither has the IOCP one (mio's Windows Poll offers no raw handle).
+#if METALIO_SELECTOR_EPOLL
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
@@ -10,9 +12,11 @@
 #include <climits>
 #include <string>
 
-#include "behaviour.hpp"
 #include "metalio/posix/source_fd.hpp"
 #include "metalio/sys/owned_fd.hpp"
+#endif
+
+#include "behaviour.hpp"
 
 using namespace behaviour;
 
@@ -45,6 +49,10 @@ static_assert(!ReachesSelector<metalio::Registry>,
 #if METALIO_SELECTOR_POLL
 // The selector's only fd is its internal wake-up eventfd, no readiness fd.
 static_assert(!HasRawFd<Poll>, "under poll(2), Poll::as_raw_fd would hand out the internal wake-up eventfd");
+#elif METALIO_SELECTOR_IOCP
+// A completion port is not an fd, and another loop cannot wait on it for
+// readiness: mio's Windows Poll implements no AsRawHandle.
+static_assert(!HasRawFd<Poll>, "on IOCP there is no fd to hand out, as in mio's Windows Poll");
 #else
 static_assert(HasRawFd<Poll>, "the epoll and kqueue builds' Poll offers its epoll or kqueue fd, as mio's AsRawFd for Poll does");
 #endif

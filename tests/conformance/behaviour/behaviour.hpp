@@ -18,6 +18,7 @@
 
 #include "metalio/net/tcp_listener.hpp"
 #include "metalio/net/tcp_stream.hpp"
+#include "io_slice.hpp"
 #include "metalio/poll.hpp"
 #include "metalio_test.hpp"
 
@@ -148,15 +149,7 @@ inline bool is_nonblocking(int fd) { return (::fcntl(fd, F_GETFL) & O_NONBLOCK) 
 inline bool is_cloexec(int fd) { return (::fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0; }
 #endif
 
-/// One buffer of vectored I/O: an iovec on Unix, a WSABUF on Windows (the
-/// same two fields in the other order).
-inline metalio::sys::IoSlice io_slice(char* data, std::size_t size) {
-#if defined(_WIN32)
-    return {static_cast<ULONG>(size), data};
-#else
-    return {data, size};
-#endif
-}
+using metalio::test::io_slice;
 
 /// The bytes of a string, for write().
 inline std::span<const std::byte> bytes(std::string_view text) { return std::as_bytes(std::span(text)); }

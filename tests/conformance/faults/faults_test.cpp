@@ -1,14 +1,21 @@
 // Fault sweep over metalio's public API (issue #4). For every constructor and
 // operation: count the system calls it makes, then fail each of them once
 // (see sweep.hpp) and check the failure is reported, leaks no fd and leaves
-// the objects usable. Runs on the selector of the build (epoll, or poll(2)
-// with -DMETALIO_SELECTOR=poll): the poll(2) selector keeps its table in user
-// space, so some operations have fewer fault points there.
+// the objects usable. Runs on the selector of the build (epoll, poll(2),
+// kqueue, or IOCP under Wine): the poll(2) selector keeps its table in user
+// space, so some operations have fewer fault points there, and the IOCP
+// one makes calls of its own (AFD handles, poll requests, cancels). The
+// cases that drive pipes through posix::SourceFd, and the eventfd Waker's
+// own paths, are Unix only; windows_faults_test.cpp adds Windows' own.
+#if defined(_WIN32)
+#include <winsock2.h>
+#else
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#endif
 
 #include <array>
 #include <cerrno>
@@ -21,13 +28,16 @@
 #include "metalio/net/socket_addr.hpp"
 #include "metalio/net/tcp_listener.hpp"
 #include "metalio/net/tcp_stream.hpp"
+#include "io_slice.hpp"
 #include "metalio/poll.hpp"
-#include "metalio/posix/source_fd.hpp"
-#include "metalio/sys/owned_fd.hpp"
 #include "metalio/waker.hpp"
 #include "metalio_test.hpp"
 #include "selector_facts.hpp"
 #include "sweep.hpp"
+#if !defined(_WIN32)
+#include "metalio/posix/source_fd.hpp"
+#include "metalio/sys/owned_fd.hpp"
+#endif
 
 using namespace std::chrono_literals;
 using faults::no_fault_points;
@@ -41,15 +51,22 @@ using metalio::net::Shutdown;
 using metalio::net::SocketAddr;
 using metalio::net::TcpListener;
 using metalio::net::TcpStream;
+using metalio::test::io_slice;
 using metalio::test::why;
 
 namespace {
 
-// The errno each kind of failure is injected with: what the kernel would
-// really say in that place.
+// The error each kind of failure is injected with: what the system would
+// really say in that place (an errno on Unix, a Windows error number there).
+#if defined(_WIN32)
+constexpr int kNoFds = WSAEMFILE;                   // creating a socket, a port, an AFD handle
+constexpr int kNoMemory = ERROR_NOT_ENOUGH_MEMORY;  // registering (poll requests), options
+constexpr int kIoError = ERROR_IO_DEVICE;           // reading, writing, waiting, asking a socket
+#else
 constexpr int kNoFds = EMFILE;     // creating an fd (socket, epoll, eventfd, dup)
 constexpr int kNoMemory = ENOMEM;  // registering (epoll_ctl), options
 constexpr int kIoError = EIO;      // reading, writing, asking a socket
+#endif
 
 // ---------------------------------------------------------------- fixtures
 
@@ -79,11 +96,25 @@ SocketAddr address_of(const TcpListener& listener) {
     return *address;
 }
 
-// Waits with poll(2) itself (not metalio) so the fixtures do not depend on
-// the code under test.
-bool wait_fd(int fd, short events) {
-    pollfd entry{fd, events, 0};
-    return ::poll(&entry, 1, 5000) == 1;
+// Waits with poll(2) itself (WSAPoll on Windows), not metalio, so that the
+// fixtures do not depend on the code under test.
+#if defined(_WIN32)
+constexpr short kIn = POLLRDNORM;
+constexpr short kOut = POLLWRNORM;
+constexpr auto poll_sockets = ::WSAPoll;
+template <class Socket>
+WSAPOLLFD poll_entry(const Socket& socket, short events) { return {socket.as_raw_socket(), events, 0}; }
+#else
+constexpr short kIn = POLLIN;
+constexpr short kOut = POLLOUT;
+constexpr auto poll_sockets = ::poll;
+template <class Socket>
+pollfd poll_entry(const Socket& socket, short events) { return {socket.as_raw_fd(), events, 0}; }
+#endif
+template <class Socket>
+bool wait_fd(const Socket& socket, short events) {
+    auto entry = poll_entry(socket, events);
+    return poll_sockets(&entry, 1, 5000) == 1;
 }
 
 TcpStream accept_waiting(const TcpListener& listener) {
@@ -91,7 +122,7 @@ TcpStream accept_waiting(const TcpListener& listener) {
         auto accepted = listener.accept();
         if (accepted) return std::move(accepted->first);
         REQUIRE_MESSAGE(metalio::io::is_would_block(accepted.error()), "accept failed: ", why(accepted));
-        REQUIRE_MESSAGE(wait_fd(listener.as_raw_fd(), POLLIN), "no connection arrived within 5 s");
+        REQUIRE_MESSAGE(wait_fd(listener, kIn), "no connection arrived within 5 s");
     }
     FAIL("accept kept saying WouldBlock although the listener was readable");
     throw 0;  // not reached: FAIL throws
@@ -110,7 +141,7 @@ Net make_net() {
     TcpListener listener = make_listener();
     auto client = TcpStream::connect(address_of(listener));
     REQUIRE_MESSAGE(client.has_value(), "connect failed: ", why(client));
-    REQUIRE_MESSAGE(wait_fd(client->as_raw_fd(), POLLOUT), "the connect did not complete within 5 s");
+    REQUIRE_MESSAGE(wait_fd(*client, kOut), "the connect did not complete within 5 s");
     TcpStream server = accept_waiting(listener);
     return Net{std::move(poll), std::move(listener), std::move(*client), std::move(server)};
 }
@@ -127,7 +158,7 @@ void send_all(const TcpStream& stream, std::string_view text) {
 Net make_net_with_data() {
     Net net = make_net();
     send_all(net.client, "hello");
-    REQUIRE_MESSAGE(wait_fd(net.server.as_raw_fd(), POLLIN), "the bytes did not arrive within 5 s");
+    REQUIRE_MESSAGE(wait_fd(net.server, kIn), "the bytes did not arrive within 5 s");
     return net;
 }
 
@@ -143,7 +174,7 @@ std::string receive(const TcpStream& stream, std::size_t expected) {
             continue;
         }
         REQUIRE_MESSAGE(metalio::io::is_would_block(read.error()), "read failed: ", why(read));
-        if (!wait_fd(stream.as_raw_fd(), POLLIN)) break;
+        if (!wait_fd(stream, kIn)) break;
     }
     return received;
 }
@@ -174,6 +205,7 @@ bool poll_sees(Poll& poll, Token token) {
     return false;
 }
 
+#if !defined(_WIN32)
 /// A pipe, non-blocking and close-on-exec, to register through posix::SourceFd.
 struct Pipe {
     metalio::sys::OwnedFd read{-1};
@@ -190,6 +222,7 @@ struct PollAndPipe {
     Poll poll;
     Pipe pipe;
 };
+#endif
 
 struct PollAndWaker {
     Poll poll;
@@ -237,10 +270,9 @@ TEST_CASE("Selector, Poll and Registry: every failing system call is reported an
         "Registry::try_clone", kNoFds, make_poll, [](Poll& poll) { return poll.registry().try_clone(); },
         [](Poll& poll) {
             // The original registry still registers.
-            Pipe pipe = make_pipe();
-            const metalio::posix::SourceFd source{pipe.read.get()};
-            CHECK(poll.registry().register_(source, Token{1}, Interest::READABLE).has_value());
-            CHECK(poll.registry().deregister(source).has_value());
+            const TcpListener listener = make_listener();
+            CHECK(poll.registry().register_(listener, Token{1}, Interest::READABLE).has_value());
+            CHECK(poll.registry().deregister(listener).has_value());
         });
 
     // A failed poll must not eat a pending event: the waker's wake-up is
@@ -259,11 +291,35 @@ TEST_CASE("Selector, Poll and Registry: every failing system call is reported an
         [](PollAndWaker& both) {
             CHECK_MESSAGE(poll_sees(both.poll, kWaker), "the wake-up pending before the failed poll was lost");
         });
+
+    // A poll that delivers a socket's event. The IOCP selector then starts
+    // the socket's next poll request inside Poll::poll, and when that fails
+    // it drops the registration (no later event, reregister says
+    // not_registered) and still returns the event: the caller learns of it
+    // only then. mio returns the error from its poll instead.
+    sweep(
+        "Poll::poll (a socket's event)", kIoError,
+        [] {
+            Net net = make_net_with_data();
+            REQUIRE(net.poll.registry().register_(net.server, Token{7}, Interest::READABLE).has_value());
+            return net;
+        },
+        [](Net& net) {
+            Events events = Events::with_capacity(16);
+            return net.poll.poll(events, 5s);
+        },
+        [](Net& net) {
+            CHECK_MESSAGE(poll_sees(net.poll, Token{7}), "the event pending before the failed poll was lost");
+        },
+        {{"NtDeviceIoControlFile", "the IOCP selector re-arms the socket inside Poll::poll; when that fails it "
+                                   "drops the registration silently and still returns the event (mio returns "
+                                   "the error from poll)"}});
 }
 
 TEST_CASE("Registry::register_, reregister and deregister: every failing system call is reported") {
     const metalio::test::FdLeakCheck no_leak;
 
+#if !defined(_WIN32)  // Windows: no raw fds, and the AFD driver polls sockets only
     // --- a raw fd through posix::SourceFd
     sweep(
         "Registry::register_(posix::SourceFd)", kNoMemory,
@@ -280,6 +336,7 @@ TEST_CASE("Registry::register_, reregister and deregister: every failing system 
             CHECK_MESSAGE(poll_sees(p.poll, Token{1}), "the fd registered after the failure gets no event");
             CHECK(p.poll.registry().deregister(source).has_value());
         });
+#endif
 
     // --- TcpListener
     sweep(
@@ -303,21 +360,28 @@ TEST_CASE("Registry::register_, reregister and deregister: every failing system 
             CHECK_MESSAGE(poll_sees(net.poll, Token{2}), "the stream registered after the failure gets no event");
         });
 
+    // READABLE with nothing to read: on IOCP its poll request is still in
+    // flight, so reregister (to more interests) and deregister must cancel it.
     auto registered_net = [] {
         Net net = make_net();
-        REQUIRE(net.poll.registry().register_(net.server, Token{2}, Interest::WRITABLE).has_value());
+        REQUIRE(net.poll.registry().register_(net.server, Token{2}, Interest::READABLE).has_value());
         return net;
     };
+    // IOCP: a failed cancel is ignored on purpose (sys::iocp's cancel()).
+    const std::vector<faults::Absorbed> cancel_absorbed{
+        {"NtCancelIoFileEx", "ignored by the IOCP selector: the request in flight completes by itself, at the "
+                             "latest when the socket closes (mio ignores it when deregistering, reports it when "
+                             "the interests change)"}};
     // poll(2) selector: reregister and deregister only edit the user-space table.
     sweep(
         "Registry::reregister(TcpStream)", kNoMemory, registered_net,
-        [](Net& net) { return net.poll.registry().reregister(net.server, Token{3}, Interest::READABLE); },
+        [](Net& net) { return net.poll.registry().reregister(net.server, Token{3}, kBoth); },
         [](Net& net) {
-            CHECK_MESSAGE(net.poll.registry().reregister(net.server, Token{3}, Interest::READABLE).has_value(),
+            CHECK_MESSAGE(net.poll.registry().reregister(net.server, Token{3}, kBoth).has_value(),
                           "after a failed reregister the stream must still be registered");
-            send_all(net.client, "x");
             CHECK_MESSAGE(poll_sees(net.poll, Token{3}), "the reregistered stream gets no event");
-        });
+        },
+        cancel_absorbed);
     sweep(
         "Registry::deregister(TcpStream)", kNoMemory, registered_net,
         [](Net& net) { return net.poll.registry().deregister(net.server); },
@@ -325,7 +389,9 @@ TEST_CASE("Registry::register_, reregister and deregister: every failing system 
             CHECK_MESSAGE(net.poll.registry().deregister(net.server).has_value(),
                           "after a failed deregister the stream must still be registered, and deregister must work");
             CHECK(net.poll.registry().register_(net.server, Token{2}, kBoth).has_value());
-        });
+        },
+        cancel_absorbed);
+#if !defined(_WIN32)
     auto registered_pipe = [] {
         PollAndPipe p{make_poll(), make_pipe()};
         REQUIRE(p.poll.registry().register_(metalio::posix::SourceFd{p.pipe.read.get()}, Token{1}, Interest::READABLE));
@@ -351,6 +417,7 @@ TEST_CASE("Registry::register_, reregister and deregister: every failing system 
             CHECK_MESSAGE(p.poll.registry().deregister(metalio::posix::SourceFd{p.pipe.read.get()}).has_value(),
                           "after a failed deregister the fd must still be registered, and deregister must work");
         });
+#endif
 
     // Through a clone of the Registry (as another thread would hold it).
     sweep(
@@ -390,7 +457,8 @@ TEST_CASE("Registry::register_, reregister and deregister: every failing system 
         [](Net& net) {
             CHECK(net.poll.registry().deregister(net.listener).has_value());
             CHECK(net.poll.registry().register_(net.listener, Token{1}, Interest::READABLE).has_value());
-        });
+        },
+        cancel_absorbed);
 }
 
 TEST_CASE("TcpListener: every failing system call is reported and leaks nothing") {
@@ -407,21 +475,29 @@ TEST_CASE("TcpListener: every failing system call is reported and leaks nothing"
         [](int) { CHECK(TcpListener::bind(localhost_v6()).has_value()); });
 
     // A failed accept must leave the connection queued for the next one.
+    // Winsock has no accept4: on Windows accept() is followed by
+    // ioctlsocket(FIONBIO), and when that one fails the connection was taken
+    // already. Its socket is closed (as in Rust's std and mio, whose accept
+    // does the same two steps), and the listener must accept the next one.
     sweep(
         "TcpListener::accept", kNoFds,
         [] {
             Net net = make_net();
             auto waiting = TcpStream::connect(address_of(net.listener));
             REQUIRE(waiting.has_value());
-            REQUIRE(wait_fd(waiting->as_raw_fd(), POLLOUT));
-            REQUIRE(wait_fd(net.listener.as_raw_fd(), POLLIN));
+            REQUIRE(wait_fd(*waiting, kOut));
+            REQUIRE(wait_fd(net.listener, kIn));
             return std::make_pair(std::move(net), std::move(*waiting));
         },
         [](std::pair<Net, TcpStream>& fixture) { return fixture.first.listener.accept(); },
         [](std::pair<Net, TcpStream>& fixture) {
+            if (faults::tally().last_failed != "accept") {
+                auto next = TcpStream::connect(address_of(fixture.first.listener));
+                REQUIRE(next.has_value());
+                REQUIRE(wait_fd(fixture.first.listener, kIn));
+            }
             auto accepted = fixture.first.listener.accept();
-            CHECK_MESSAGE(accepted.has_value(), "the connection waiting before the failed accept was lost: ",
-                          why(accepted));
+            CHECK_MESSAGE(accepted.has_value(), "no connection to accept after the failed accept: ", why(accepted));
         });
 
     sweep(
@@ -493,7 +569,9 @@ TEST_CASE("TcpStream: every failing system call is reported and leaks nothing") 
         [](Net& net) {
             std::array<std::byte, 2> first{};
             std::array<std::byte, 14> second{};
-            const std::array<iovec, 2> buffers{iovec{first.data(), first.size()}, iovec{second.data(), second.size()}};
+            const std::array<metalio::sys::IoSlice, 2> buffers{
+                io_slice(reinterpret_cast<char*>(first.data()), first.size()),
+                io_slice(reinterpret_cast<char*>(second.data()), second.size())};
             return net.server.read_vectored(buffers);
         },
         data_still_queued);
@@ -508,8 +586,8 @@ TEST_CASE("TcpStream: every failing system call is reported and leaks nothing") 
         "TcpStream::write_vectored", kIoError, make_net,
         [](Net& net) {
             std::string_view a = "lo", b = "st!";
-            const std::array<iovec, 2> buffers{iovec{const_cast<char*>(a.data()), a.size()},
-                                               iovec{const_cast<char*>(b.data()), b.size()}};
+            const std::array<metalio::sys::IoSlice, 2> buffers{io_slice(const_cast<char*>(a.data()), a.size()),
+                                                               io_slice(const_cast<char*>(b.data()), b.size())};
             return net.client.write_vectored(buffers);
         },
         stream_still_writes);
@@ -519,7 +597,7 @@ TEST_CASE("TcpStream: every failing system call is reported and leaks nothing") 
         [](Net& net) {
             CHECK(net.client.shutdown(Shutdown::Write).has_value());
             std::array<std::byte, 8> buffer{};
-            REQUIRE(wait_fd(net.server.as_raw_fd(), POLLIN));
+            REQUIRE(wait_fd(net.server, kIn));
             const auto read = net.server.read(buffer);
             CHECK_MESSAGE((read.has_value() && *read == 0), "after shutdown(Write) the peer should read end-of-file");
         });
@@ -561,8 +639,8 @@ TEST_CASE("Waker: every failing system call is reported, leaks nothing and frees
     const metalio::test::FdLeakCheck no_leak;
 
     // try_clone of the registry (epoll: fcntl dup), eventfd, register
-    // (epoll_ctl; poll(2): fcntl check). After any failure the Poll must be
-    // able to get its one Waker.
+    // (epoll_ctl; poll(2): fcntl check; IOCP: none, the port is the Poll's
+    // own). After any failure the Poll must be able to get its one Waker.
     sweep(
         "Waker::create", kNoFds, make_poll, [](Poll& poll) { return Waker::create(poll.registry(), kWaker); },
         [](Poll& poll) {
@@ -580,7 +658,7 @@ TEST_CASE("Waker: every failing system call is reported, leaks nothing and frees
             CHECK(poll_sees(both.poll, kWaker));
         });
 
-#if !METALIO_SELECTOR_KQUEUE  // kqueue: no eventfd (a user event, or a pipe)
+#if !METALIO_SELECTOR_KQUEUE && !METALIO_SELECTOR_IOCP  // kqueue: a user event, or a pipe; IOCP: a posted packet
     // The eventfd counter one below its maximum: the next write would block,
     // so wake() takes its recovery path (write: EAGAIN, read to zero the
     // counter, write again). Every call of that path fails once here.
@@ -605,7 +683,10 @@ TEST_CASE("Waker: every failing system call is reported, leaks nothing and frees
 // handles that by zeroing the counter (a read) and writing again. So an
 // EAGAIN on the first write is recovered from, and the wake-up must still be
 // delivered. This is the one documented exception to "a failing system call
-// makes the operation fail".
+// makes the operation fail" on Unix (the IOCP selector's are listed by the
+// sweeps themselves, see faults::Absorbed). A Windows wake is one
+// PostQueuedCompletionStatus, with no counter to overflow.
+#if !defined(_WIN32)
 TEST_CASE("Waker::wake recovers from EAGAIN on its write and still wakes the poll") {
     const metalio::test::FdLeakCheck no_leak;
     // A kqueue user event writes nothing (and the eventfd's read-and-retry
@@ -630,6 +711,7 @@ TEST_CASE("Waker::wake recovers from EAGAIN on its write and still wakes the pol
     ++faults::tally().total;
     faults::tally().rows.push_back(faults::Row{"Waker::wake, EAGAIN on write (recovered by design)", 1});
 }
+#endif
 
 TEST_CASE("SocketAddr::parse makes no system call: nothing to inject") {
     no_fault_points(

@@ -16,6 +16,9 @@ struct Armed {
 
 thread_local Armed armed;
 thread_local std::size_t call_count = 0;
+// Names come from METALIO_SYSCALL and METALIO_WINCALL, which pass string
+// literals: a view stays valid, and check() need not allocate.
+thread_local std::string_view fired_on;
 
 }  // namespace
 
@@ -28,9 +31,12 @@ void fail_nth(std::size_t n, int error) { armed = Armed{true, {}, n, error}; }
 void reset() {
     armed = Armed{};
     call_count = 0;
+    fired_on = {};
 }
 
 std::size_t calls() { return call_count; }
+
+std::string_view fired() { return fired_on; }
 
 std::optional<int> check(std::string_view name) noexcept {
     ++call_count;
@@ -40,6 +46,7 @@ std::optional<int> check(std::string_view name) noexcept {
         return std::nullopt;
     }
     armed.active = false;
+    fired_on = name;
     return armed.error;
 }
 

@@ -35,10 +35,15 @@ void reset();
 
 /// How many wrapped system calls this thread made since the last reset().
 std::size_t calls();
+
+/// The name of the system call the armed fault fired on since the last
+/// reset() (empty if it has not fired): lets a sweep say which call it failed.
+std::string_view fired();
 // [api]
 
 /// Called by metalio::sys::syscall before each call: counts it and returns the
-/// errno to fail with, if a fault is armed for it.
+/// errno to fail with, if a fault is armed for it. @p name must live as long
+/// as the program (the wrappers' macros pass a string literal): fired() keeps it.
 std::optional<int> check(std::string_view name) noexcept;
 
 }  // namespace metalio::sys::fault

@@ -63,10 +63,10 @@ io::Result<void> Afd::poll(PollInfo& info, IO_STATUS_BLOCK& iosb, void* context)
 io::Result<void> Afd::cancel(IO_STATUS_BLOCK& iosb) const noexcept {
     if (iosb.Status != kStatusPending) return {};  // completed already: its packet is on the way
     IO_STATUS_BLOCK cancel_iosb{};
-    const NTSTATUS status = ::NtCancelIoFileEx(handle_.get(), &iosb, &cancel_iosb);
+    const auto cancelled = METALIO_WINCALL(fails_with_ntstatus, NtCancelIoFileEx, handle_.get(), &iosb, &cancel_iosb);
     // STATUS_NOT_FOUND: it completed between the check and the cancel.
-    if (status >= 0 || status == kStatusNotFound) return {};
-    return std::unexpected(error_from_ntstatus(status));
+    if (cancelled || cancelled.error() == error_from_ntstatus(kStatusNotFound)) return {};
+    return std::unexpected(cancelled.error());
 }
 // [cancel]
 

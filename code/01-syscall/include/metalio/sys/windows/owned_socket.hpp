@@ -50,8 +50,9 @@ private:
 
 // [winsock-init]
 /// Makes sure winsock is initialised (WSAStartup 2.2) before the first
-/// socket call: the first call does it, every later call returns the first
-/// call's result. Winsock stays initialised until the process ends, as in
+/// socket call: the first call does it; once it succeeded, later calls do
+/// nothing, and after a failure the next call tries again. Winsock stays
+/// initialised until the process ends, as in
 /// Rust's std, which mio uses: a WSACleanup at exit would race with sockets
 /// other static objects still close. Introduced in chapter 01 (syscall).
 io::Result<void> init_winsock() noexcept;

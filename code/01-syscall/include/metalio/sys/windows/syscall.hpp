@@ -62,14 +62,23 @@ struct fails_with_ntstatus {
     /// The status as a Win32 error.
     static std::error_code error(LONG result) noexcept { return error_from_ntstatus(result); }
 };
+
+/// Calls that return their error number themselves and 0 on success
+/// (WSAStartup, which cannot use WSAGetLastError before winsock is started).
+struct returns_error_number {
+    /// True if @p result reports a failure.
+    static bool failed(int result) noexcept { return result != 0; }
+    /// The result is the reason.
+    static std::error_code error(int result) noexcept { return error_code(static_cast<unsigned long>(result)); }
+};
 // [conventions]
 
 // [syscall]
 /// Calls the Windows function @p fn with @p args and turns its failure
-/// convention @p Convention (one of the five above) into an io::Result.
+/// convention @p Convention (one of the six above) into an io::Result.
 ///
 /// Unix has one convention ("-1 and errno") and metalio::sys::syscall is
-/// enough; Windows has five, so the convention is a template argument. The
+/// enough; Windows has six, so the convention is a template argument. The
 /// error is a code of error_category(), whose portable meaning makes
 /// io::is_would_block() and friends work unchanged. @p name is only used by
 /// fault injection: an injected number is taken as a Windows error number

@@ -86,6 +86,9 @@ struct Selector::Inner {
     // States whose request must be started (or cancelled) again by the next
     // select: after a completion, or after update() failed (mio's update_queue).
     std::vector<std::shared_ptr<SockState>> update_queue;
+    // Threads inside GetQueuedCompletionStatusEx (read and written under
+    // the mutex). While none is, a reregister only queues its socket.
+    std::size_t polling = 0;
 
     ~Inner();
 };
@@ -332,6 +335,7 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
             } catch (const std::bad_alloc&) {
                 return std::unexpected(std::make_error_code(std::errc::not_enough_memory));
             }
+            ++inner.polling;
         }
         DWORD wait_ms = *millis < 0 ? INFINITE : static_cast<DWORD>(*millis);
         if (*millis > 0) {
@@ -341,6 +345,10 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
         ULONG removed = 0;
         const auto waited = METALIO_WINCALL(fails_with_false, GetQueuedCompletionStatusEx, inner.port.get(), entries,
                                             room, &removed, wait_ms, FALSE);
+        {
+            const std::lock_guard lock(inner.mutex);
+            --inner.polling;
+        }
         if (!waited) {
             if (waited.error().value() == WAIT_TIMEOUT) return {};
             return std::unexpected(waited.error());
@@ -419,6 +427,16 @@ io::Result<void> Selector::reregister(SockState& state, Token token, Interest in
     if (state.delete_pending) return std::unexpected(make_error_code(Errc::not_registered));
     set_event(state, token, interests);
     try {
+        if (state.status == PollStatus::idle && inner_->polling == 0) {
+            // Nobody waits on the port, so nothing is lost by starting the
+            // request at the next select() (as mio does): the re-arm after
+            // WouldBlock then costs no system call here, the next select()
+            // starts every queued socket in one pass, and the request sees
+            // the socket as it is then (an error the program took with
+            // take_error() in between is not reported again).
+            enqueue(*inner_, state.shared_from_this());
+            return {};
+        }
         auto updated = update(*inner_, state);
         // A failed cancel or start is reported, and the next select() tries
         // again (IoSource's re-arm after WouldBlock ignores the result).

@@ -111,7 +111,9 @@ public:
     /// deregister().
     io::Result<std::shared_ptr<SockState>> register_(SOCKET socket, Token token, Interest interests) const noexcept;
     /// Replaces token and interests and re-arms what earlier events disarmed.
-    /// Errc::not_registered after deregister(). If the request in flight
+    /// With no request in flight and no thread in select(), the new request
+    /// is started by the next select(). Errc::not_registered after
+    /// deregister(). If the request in flight
     /// must be cancelled and the cancel fails, that is the error (the next
     /// select() tries again).
     io::Result<void> reregister(SockState& state, Token token, Interest interests) const noexcept;

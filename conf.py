@@ -80,6 +80,9 @@ nitpick_ignore_regex += [
     (r"cpp:identifier", r"(HANDLE|SOCKET|BOOL|LONG|ULONG|ULONG_PTR|NTSTATUS|IO_STATUS_BLOCK|LARGE_INTEGER|WSABUF)"),
     (r"cpp:identifier", r"k(Readable|Writable|Priority)"),
     (r"cpp:identifier", r"selector::(Selector|Event)"),
+    # The member type of a dependent type in rt::OutputOf's definition
+    # (`typename TaskOf<Awaitable>::value_type`); Task::value_type is documented.
+    (r"cpp:identifier", r"TaskOf<\w+>::value_type"),
 ]
 
 # Each api page names its headers in its first lines. Breathe would also

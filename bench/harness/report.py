@@ -82,7 +82,7 @@ def text_tables(results):
                      f"{r['baseline']:<26} {r['raw_ns']:10.0f}  ratio {r['ratio']:.2f} ({r['clock']} time)")
     for key, label in results.get("missing", {}).items():
         lines.append(f"  not built, not measured: {label}")
-    lines += ["", "Targets (issue 9)"]
+    lines += ["", "Targets (issues 9 and 13)"]
     for target, met, figure in targets.check(results):
         mark = "not measured" if met is None else ("met" if met else "MISSED")
         lines.append(f"  [{mark}] {target}: {figure}")

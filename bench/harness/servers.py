@@ -25,6 +25,8 @@ def all_servers(build_epoll, build_poll, mio_binary):
                [os.path.join(build_epoll, "raw_epoll"), "drain"]),
         Server("metalio-epoll", "metalio, epoll (short-read rule)",
                [os.path.join(build_epoll, "hello_metalio"), "short"]),
+        Server("metalio-rt", "metalio runtime, epoll (stage-09 coroutines)",
+               [os.path.join(build_epoll, "hello_metalio_rt")]),
         Server("metalio-epoll-drain", "metalio, epoll (reading until WouldBlock)",
                [os.path.join(build_epoll, "hello_metalio"), "drain"]),
         Server("metalio-poll", "metalio, poll(2) (short-read rule)",

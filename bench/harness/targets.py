@@ -1,4 +1,4 @@
-"""The targets of issue 9, checked against one run's results.
+"""The targets of issues 9 and 13, checked against one run's results.
 
 Each check returns (target, met: bool or None when not measured, the figure)."""
 
@@ -47,6 +47,15 @@ def check(results):
         else:
             rows.append((target, e_i < p_i and e_s <= p_s,
                          f"instructions {e_i / p_i:.2f}x, syscalls {e_s / p_s:.2f}x of {peer}'s"))
+    # Issue 13: the stage-09 runtime against the hand-written chapter-06
+    # loop on the same selector, both measured in this run.
+    r_i, r_s = _instr(results, "metalio-rt"), _sys(results, "metalio-rt")
+    add("runtime (stage 09): instructions/request <= 1.3x the hand-written metalio loop", ratio(r_i, e_i), 1.3,
+        "{value:.2f}x")
+    add("runtime (stage 09): syscalls/request within 0.15 of the hand-written metalio loop",
+        None if r_s is None or e_s is None else r_s - e_s, 0.15, "{value:+.2f}")
+    add("runtime (stage 09): zero allocations per request (frames per connection only)",
+        results["servers"].get("metalio-rt", {}).get("allocations"), 0.001, "{value:.3f}")
     p_i, p_s = _instr(results, "metalio-poll"), _sys(results, "metalio-poll")
     add("poll(2): instructions/request <= 1.5x the baseline", ratio(p_i, base_i), 1.5, "{value:.2f}x")
     add("poll(2): syscalls/request <= 2.5", p_s, 2.5, "{value:.2f}")

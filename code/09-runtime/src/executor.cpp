@@ -42,12 +42,16 @@ void Executor::retire(std::coroutine_handle<> frame) noexcept {
 
 // [run-once]
 void Executor::run_once() {
-    WaitList batch;
-    batch.splice_back(run_queue_);
-    // A waiter may vanish from the batch while we run (its frame destroyed
-    // by a task that ran before it): it unlinks itself, pop_front never
-    // sees it.
-    while (Waiter* waiter = batch.pop_front()) waiter->handle.resume();
+    if (run_queue_.empty()) return;
+    // A marker at the end of what is queued now: what the tasks queue while
+    // they run goes behind it, for the next pass. A waiter may also vanish
+    // while we run (its frame destroyed by a task that ran before it): it
+    // unlinks itself, pop_front never sees it.
+    run_queue_.push_back(end_of_pass_);
+    while (Waiter* waiter = run_queue_.pop_front()) {
+        if (waiter == &end_of_pass_) break;
+        waiter->run();
+    }
 }
 // [run-once]
 

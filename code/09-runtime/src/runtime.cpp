@@ -10,8 +10,6 @@ namespace metalio::rt {
 
 namespace {
 
-thread_local Context* current_context = nullptr;
-
 class RuntimeCategory final : public std::error_category {
 public:
     const char* name() const noexcept override { return "metalio.rt"; }
@@ -35,9 +33,9 @@ const std::error_category& runtime_category() noexcept {
     return category;
 }
 
-Context* Context::current() noexcept { return current_context; }
-Context::Enter::Enter(Context& context) noexcept : previous_(current_context) { current_context = &context; }
-Context::Enter::~Enter() { current_context = previous_; }
+constinit thread_local Context* Context::current_ = nullptr;
+Context::Enter::Enter(Context& context) noexcept : previous_(current_) { current_ = &context; }
+Context::Enter::~Enter() { current_ = previous_; }
 
 // [core]
 // The parts, in the order they must die in: the executor first (destroying

@@ -16,7 +16,7 @@ io::Result<TcpListener> TcpListener::from_std(net::TcpListener listener) {
 
 // [accept]
 Task<io::Result<std::pair<TcpStream, net::SocketAddr>>> TcpListener::accept() {
-    auto accepted = co_await registration_.async_io(Direction::Read, [this] { return inner_.accept(); });
+    auto accepted = co_await registration_.async_io<Direction::Read>([this] { return inner_.accept(); });
     if (!accepted) co_return std::unexpected(accepted.error());
     auto stream = TcpStream::from_std(std::move(accepted->first));
     if (!stream) co_return std::unexpected(stream.error());

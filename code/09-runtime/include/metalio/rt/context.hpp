@@ -19,8 +19,9 @@ struct Context {
     Reactor& reactor;    ///< Turns Poll events into woken tasks.
     Timers& timers;      ///< Turns deadlines into woken tasks.
 
-    /// This thread's running runtime, or nullptr.
-    static Context* current() noexcept;
+    /// This thread's running runtime, or nullptr. Inline: every I/O
+    /// operation that parks asks.
+    static Context* current() noexcept { return current_; }
 
     /// Makes a Context current for a scope (nesting restores the outer one).
     class Enter {
@@ -35,6 +36,9 @@ struct Context {
     private:
         Context* previous_;
     };
+
+private:
+    static constinit thread_local Context* current_;
 };
 // [context]
 

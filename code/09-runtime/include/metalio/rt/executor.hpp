@@ -35,6 +35,8 @@ public:
     void spawn(Task<void> task);
     /// Queues @p waiter's coroutine to be resumed by run_once().
     void schedule(Waiter& waiter) noexcept { run_queue_.push_back(waiter); }
+    /// Queues every waiter of @p waiters, in order, emptying it.
+    void schedule_all(WaitList& waiters) noexcept { run_queue_.splice_back(waiters); }
     /// Resumes every coroutine queued when the call began, in order; what
     /// they queue runs in the next call, so one busy task cannot starve
     /// the reactor and the timers.
@@ -49,6 +51,7 @@ private:
     void retire(std::coroutine_handle<> frame) noexcept;
 
     WaitList run_queue_;
+    Waiter end_of_pass_;  // run_once()'s marker; declared after the queue, so it dies first
     std::unordered_set<void*> tasks_;  // frame addresses of spawned tasks
 };
 // [executor]

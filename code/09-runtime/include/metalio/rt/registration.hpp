@@ -9,9 +9,9 @@
 
 #include "metalio/rt/context.hpp"
 #include "metalio/rt/error.hpp"
+#include "metalio/rt/io_operation.hpp"
 #include "metalio/rt/reactor.hpp"
 #include "metalio/rt/scheduled_io.hpp"
-#include "metalio/rt/task.hpp"
 
 namespace metalio::rt {
 
@@ -38,26 +38,16 @@ public:
     void clear(Direction direction) noexcept { io_->clear(direction); }
 
     // [async-io]
-    /// Runs @p operation (a callable returning io::Result) until it does
-    /// not return WouldBlock: try it while @p direction is ready; on
-    /// WouldBlock clear the readiness and park until the reactor sees an
-    /// event in that direction; on EINTR try again. Any other result is
-    /// the task's value. Errc::no_runtime if the current runtime is not
-    /// the one this source is registered with (its events would never come).
-    template <class Operation>
-    Task<std::invoke_result_t<Operation&>> async_io(Direction direction, Operation operation) {
-        const Context* context = Context::current();
-        if (context == nullptr || &context->reactor != &io_->reactor()) {
-            co_return std::unexpected(make_error_code(Errc::no_runtime));
-        }
-        for (;;) {
-            co_await io_->ready(direction);
-            auto result = operation();
-            if (result || !(io::is_would_block(result.error()) || io::is_interrupted(result.error()))) {
-                co_return result;
-            }
-            if (io::is_would_block(result.error())) io_->clear(direction);
-        }
+    /// The awaitable of one operation on this source: @p operation (a
+    /// callable returning io::Result) is tried while direction @p D is
+    /// ready, and on WouldBlock the task parks until the reactor sees an
+    /// event in that direction, then tries again (see IoOperation).
+    /// Errc::no_runtime instead of parking on a runtime that is not the
+    /// one this source is registered with (its events would never come).
+    template <Direction D, class Operation>
+    IoOperation<D, Operation> async_io(Operation operation) noexcept(
+        std::is_nothrow_move_constructible_v<Operation>) {
+        return IoOperation<D, Operation>(*io_, std::move(operation));
     }
     // [async-io]
 

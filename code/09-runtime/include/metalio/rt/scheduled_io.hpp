@@ -48,6 +48,9 @@ public:
     /// Forgets the readiness of @p direction (not a closed half): the next
     /// ready() parks.
     void clear(Direction direction) noexcept { (direction == Direction::Read ? readable_ : writable_) = false; }
+    /// Parks @p waiter on @p direction's list until an event in that
+    /// direction (Ready and IoOperation do this after a WouldBlock).
+    void park(Direction direction, Waiter& waiter) noexcept { waiters(direction).push_back(waiter); }
     /// The reactor that delivers this source's events.
     [[nodiscard]] Reactor& reactor() const noexcept { return *reactor_; }
 
@@ -61,7 +64,7 @@ public:
         /// Parks the caller on the direction's list.
         void await_suspend(std::coroutine_handle<> caller) noexcept {
             waiter_.handle = caller;
-            io_.waiters(direction_).push_back(waiter_);
+            io_.park(direction_, waiter_);
         }
         /// Nothing to return: readiness is a hint, the caller retries.
         void await_resume() const noexcept {}
@@ -79,15 +82,18 @@ public:
     /// and queues on @p executor exactly the tasks waiting on each direction
     /// that fired.
     void set_readiness(const Event& event, Executor& executor) noexcept {
-        if (event.is_read_closed() || event.is_error()) read_closed_ = true;
-        if (event.is_write_closed() || event.is_error()) write_closed_ = true;
-        if (event.is_readable() || event.is_read_closed() || event.is_error()) {
+        const bool error = event.is_error();
+        const bool read_closed = error || event.is_read_closed();
+        const bool write_closed = error || event.is_write_closed();
+        if (read_closed) read_closed_ = true;
+        if (write_closed) write_closed_ = true;
+        if (read_closed || event.is_readable()) {
             readable_ = true;
-            while (Waiter* waiter = readers_.pop_front()) executor.schedule(*waiter);
+            executor.schedule_all(readers_);
         }
-        if (event.is_writable() || event.is_write_closed() || event.is_error()) {
+        if (write_closed || event.is_writable()) {
             writable_ = true;
-            while (Waiter* waiter = writers_.pop_front()) executor.schedule(*waiter);
+            executor.schedule_all(writers_);
         }
     }
 

@@ -14,6 +14,34 @@
 
 namespace metalio::rt {
 
+/// True for a Task<T>: select() and timeout() take it as it is.
+template <class T>
+inline constexpr bool kIsTask = false;
+/// @cond
+template <class T>
+inline constexpr bool kIsTask<Task<T>> = true;
+/// @endcond
+
+/// @p awaitable as a Task: a Task as it is, an IoOperation (or another
+/// awaitable with into_task()) through its into_task().
+/// Introduced in chapter 09 (runtime).
+template <class Awaitable>
+auto as_task(Awaitable awaitable) {
+    if constexpr (kIsTask<Awaitable>) {
+        return awaitable;
+    } else {
+        return std::move(awaitable).into_task();
+    }
+}
+
+/// The Task that as_task() makes of an @p Awaitable.
+template <class Awaitable>
+using TaskOf = decltype(as_task(std::declval<Awaitable>()));
+
+/// What awaiting that Task gives (`T` of a Task<T>).
+template <class Awaitable>
+using OutputOf = typename TaskOf<Awaitable>::value_type;
+
 /// The value a Task<T> yields, with `void` spelled std::monostate so that
 /// it fits in a std::variant.
 template <class T>
@@ -75,10 +103,11 @@ private:
     Task<B> second_;
 };
 
-/// `co_await select(first, second)`: see Select.
+/// `co_await select(first, second)`: see Select. Either may also be an
+/// IoOperation (`stream.read(buffer)`), which as_task() wraps in a Task.
 template <class A, class B>
-Select<A, B> select(Task<A> first, Task<B> second) noexcept {
-    return Select<A, B>(std::move(first), std::move(second));
+auto select(A first, B second) {
+    return Select<OutputOf<A>, OutputOf<B>>(as_task(std::move(first)), as_task(std::move(second)));
 }
 // [select]
 

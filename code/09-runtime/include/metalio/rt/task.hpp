@@ -114,6 +114,8 @@ class Task {
 public:
     /// The promise type the compiler uses for coroutines returning Task<T>.
     using promise_type = Promise<T>;
+    /// What `co_await` on this task gives.
+    using value_type = T;
 
     /// An empty task (owns no frame).
     Task() noexcept = default;

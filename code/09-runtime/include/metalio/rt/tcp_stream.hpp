@@ -15,32 +15,38 @@ namespace metalio::rt {
 // [tcp-stream]
 /// A net::TcpStream registered with the runtime: tokio's `net::TcpStream`.
 ///
-/// Every operation is a Task to `co_await`; it returns when the kernel
-/// made progress (or failed), parking the task on the reactor in between.
-/// Cancelling an operation (destroying its Task, as timeout() does) loses
-/// nothing: a read that did not finish read nothing, so the stream stays
-/// usable. The stream must outlive the operations started on it.
+/// Every operation is something to `co_await`: read(), write() and
+/// write_all() are IoOperations (tried at once, no frame of their own),
+/// connect() and accept() Tasks. Each returns when the kernel made
+/// progress (or failed), parking the task on the reactor in between.
+/// select() and timeout() take either. Cancelling an operation (destroying
+/// the task parked in it, as timeout() does) loses nothing: a read that
+/// did not finish read nothing, so the stream stays usable. The stream
+/// must outlive the operations started on it.
 /// Move-only. Introduced in chapter 09 (runtime).
 class TcpStream {
 public:
     /// Connects to @p addr: starts the connect, waits for writability, then
-    /// reports the socket error (ECONNREFUSED, ...) if there is one.
+    /// reports the socket error (ECONNREFUSED, ...) if there is one, or
+    /// ENOTCONN if the connect failed and the selector took its error.
     static Task<io::Result<TcpStream>> connect(net::SocketAddr addr);
     /// Registers a connected @p stream with the running runtime.
     /// Errc::no_runtime outside Runtime::block_on.
     static io::Result<TcpStream> from_std(net::TcpStream stream);
 
-    /// Reads into @p buffer once some bytes are there; 0 means end-of-file
-    /// (or an empty buffer). A read that returns fewer bytes than asked for
-    /// emptied the socket (epoll): the next read parks without a syscall.
-    Task<io::Result<std::size_t>> read(std::span<std::byte> buffer);
-    /// Writes part of @p data once the socket takes some; returns how much.
-    Task<io::Result<std::size_t>> write(std::span<const std::byte> data);
+    /// Reads into @p buffer once some bytes are there; `co_await` gives
+    /// io::Result<std::size_t>, 0 meaning end-of-file (or an empty buffer).
+    /// A read that returns fewer bytes than asked for emptied the socket
+    /// (epoll, kqueue): the next read parks without a system call.
+    auto read(std::span<std::byte> buffer) noexcept;
+    /// Writes part of @p data once the socket takes some; `co_await` gives
+    /// io::Result<std::size_t>, how much.
+    auto write(std::span<const std::byte> data) noexcept;
     /// Writes all of @p data, or fails (e.g. EPIPE or ECONNRESET when the
-    /// peer is gone).
-    Task<io::Result<void>> write_all(std::span<const std::byte> data);
-    /// write_all() of the bytes of @p text (which must outlive the task).
-    Task<io::Result<void>> write_all(std::string_view text) { return write_all(std::as_bytes(std::span(text))); }
+    /// peer is gone); `co_await` gives io::Result<void>.
+    auto write_all(std::span<const std::byte> data) noexcept;
+    /// write_all() of the bytes of @p text (which must outlive the operation).
+    auto write_all(std::string_view text) noexcept;
 
     /// Closes one or both halves (see net::TcpStream::shutdown).
     io::Result<void> shutdown(net::Shutdown how) const noexcept { return inner_.shutdown(how); }
@@ -59,5 +65,50 @@ private:
     Registration registration_;  // after inner_: destroyed before the fd closes
 };
 // [tcp-stream]
+
+// The three operations a server makes for every request: awaiters, not
+// Tasks (see IoOperation), defined here so that they inline into the caller.
+
+// [read]
+inline auto TcpStream::read(std::span<std::byte> buffer) noexcept {
+    return registration_.async_io<Direction::Read>([this, buffer] {
+        auto read = inner_.read(buffer);
+#if !METALIO_SELECTOR_POLL
+        // The short-read rule: the kernel gave less than we asked for, so
+        // the socket is empty now. Clearing saves the read that would
+        // return WouldBlock. Only with a true edge-triggered selector: the
+        // poll(2) selector re-arms only on WouldBlock, so there the next
+        // read must see it.
+        if (read && *read > 0 && *read < buffer.size()) registration_.clear(Direction::Read);
+#endif
+        return read;
+    });
+}
+// [read]
+
+inline auto TcpStream::write(std::span<const std::byte> data) noexcept {
+    return registration_.async_io<Direction::Write>([this, data] { return inner_.write(data); });
+}
+
+// [write-all]
+inline auto TcpStream::write_all(std::span<const std::byte> data) noexcept {
+    // One retry loop for the whole buffer: the operation keeps what is left
+    // in its own copy of `data` and reports WouldBlock while bytes remain,
+    // so the task parks until the socket is writable again and the
+    // operation goes on. A short write is progress, not an error.
+    return registration_.async_io<Direction::Write>([this, data]() mutable -> io::Result<void> {
+        while (!data.empty()) {
+            auto written = inner_.write(data);
+            if (!written) return std::unexpected(written.error());
+            // A socket that takes nothing of a non-empty buffer would loop forever.
+            if (*written == 0) return std::unexpected(std::make_error_code(std::errc::io_error));
+            data = data.subspan(*written);
+        }
+        return {};
+    });
+}
+// [write-all]
+
+inline auto TcpStream::write_all(std::string_view text) noexcept { return write_all(std::as_bytes(std::span(text))); }
 
 }  // namespace metalio::rt

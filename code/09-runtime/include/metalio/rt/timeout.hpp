@@ -14,15 +14,16 @@
 namespace metalio::rt {
 
 // [timeout]
-/// Awaits @p operation for at most @p duration (tokio's `time::timeout`).
-/// Its value if it finished first; `std::errc::timed_out` if the deadline
-/// came first, and then @p operation has been cancelled: destroyed where it
-/// was parked. A cancelled read read nothing, so the stream stays usable.
-/// For an @p operation that itself returns an io::Result, the value is an
-/// io::Result of an io::Result (tokio: `Result<Result<T, E>, Elapsed>`).
+/// Awaits @p operation (a Task or an IoOperation) for at most @p duration
+/// (tokio's `time::timeout`). Its value if it finished first;
+/// `std::errc::timed_out` if the deadline came first, and then @p operation
+/// has been cancelled: destroyed where it was parked. A cancelled read read
+/// nothing, so the stream stays usable. For an @p operation that itself
+/// returns an io::Result, the value is an io::Result of an io::Result
+/// (tokio: `Result<Result<T, E>, Elapsed>`).
 /// Introduced in chapter 09 (runtime).
-template <class T>
-Task<io::Result<T>> timeout(std::chrono::nanoseconds duration, Task<T> operation) {
+template <class Operation, class T = OutputOf<Operation>>
+Task<io::Result<T>> timeout(std::chrono::nanoseconds duration, Operation operation) {
     auto first = co_await select(std::move(operation), sleep_for(duration));
     if (first.index() == 1) co_return std::unexpected(std::make_error_code(std::errc::timed_out));
     if constexpr (std::is_void_v<T>) {

@@ -158,6 +158,26 @@ TEST_CASE("a socket closed while registered: the completion comes after close an
     CHECK(selector.reregister(**state, Token{4}, Interest::READABLE).error() == Errc::not_registered);
 }
 
+TEST_CASE("a socket closed between its event and the next select is forgotten by the re-arm, without an error") {
+    const metalio::test::FdLeakCheck no_leak;
+    auto pair = socket_pair();
+    const Selector selector = make_selector();
+    auto state = selector.register_(pair.b.get(), Token{8}, Interest::READABLE);
+    REQUIRE(state.has_value());
+    send_text(pair.a.get(), "one event");
+    Events events = Events::with_capacity(8);
+    REQUIRE(poll_once(selector, events, 5s).size() == 1);
+    // The re-arm waits for the next select: no request is in flight now,
+    // so closing the socket completes nothing...
+    CHECK(selector.polls_in_flight() == 0);
+    pair.b = metalio::sys::windows::OwnedSocket(INVALID_SOCKET);
+    // ...and the re-arm finds an invalid handle: the socket is forgotten,
+    // as a LOCAL_CLOSE completion would have done, and select succeeds.
+    CHECK(poll_once(selector, events, 50ms).empty());
+    CHECK(selector.polls_in_flight() == 0);
+    CHECK(selector.reregister(**state, Token{8}, Interest::READABLE).error() == Errc::not_registered);
+}
+
 TEST_CASE("the peer's close is readable and read-closed") {
     const metalio::test::FdLeakCheck no_leak;
     auto pair = socket_pair();

@@ -4,27 +4,30 @@
 // The poll(2) selector must not lose them because its emulated edge has
 // disarmed everything that was asked for (issue #7).
 //
-// Not built on Windows yet (tests/conformance/behaviour/CMakeLists.txt),
-// although the two stream cases mean the same there: the IOCP selector
-// emulates edges too, and it disarms AFD_POLL_ABORT together with the
-// interest that fired (ABORT belongs to both its readable and its writable
-// flag sets), so a reset that comes after the interest fired is not
-// reported until the next reregister. mio disarms only the flags that fired
-// (`user_evts &= !afd_events` in its SockState::feed_event) and reports it.
-// Under Wine both stream cases fail for that reason: a gap in stage 02
-// (issue #10), and these cases are the test for its fix. The pipe case is
-// Unix only for good: the AFD driver polls sockets only.
+// The two stream cases mean the same on Windows: the IOCP selector emulates
+// edges too, and it must disarm only the AFD flags that fired, as mio does
+// (`user_evts &= !afd_events` in its SockState::feed_event). Disarming
+// AFD_POLL_ABORT together with the interest that fired (ABORT belongs to
+// both its readable and its writable flag sets) lost the reset: both cases
+// failed under Wine until stage 02 was fixed (issue #10). The pipe case is
+// Unix only: the AFD driver polls sockets only.
+#if !defined(_WIN32)
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#endif
 
 #include "behaviour.hpp"
+#if !defined(_WIN32)
 #include "metalio/posix/source_fd.hpp"
 #include "metalio/sys/owned_fd.hpp"
+#endif
 
 using namespace behaviour;
+#if !defined(_WIN32)
 using metalio::posix::SourceFd;
 using metalio::sys::OwnedFd;
+#endif
 
 namespace {
 
@@ -32,8 +35,14 @@ namespace {
 /// SO_LINGER with a zero timeout makes close() abort the connection.
 void reset_connection(TcpStream stream) {
     const linger abort_on_close{1, 0};
+#if defined(_WIN32)
+    REQUIRE_MESSAGE(::setsockopt(stream.as_raw_socket(), SOL_SOCKET, SO_LINGER,
+                                 reinterpret_cast<const char*>(&abort_on_close), sizeof abort_on_close) == 0,
+                    "setsockopt(SO_LINGER) failed: ", ::WSAGetLastError());
+#else
     REQUIRE_MESSAGE(::setsockopt(stream.as_raw_fd(), SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close) == 0,
                     "setsockopt(SO_LINGER) failed: ", metalio::io::last_os_error());
+#endif
 }  // `stream` is closed here
 
 /// Waits for the event of @p token that says the source hung up or failed.
@@ -82,6 +91,7 @@ BEHAVIOUR("a stream registered WRITABLE reports the peer's reset after its writa
     REQUIRE(poll.registry().deregister(pair.client));
 }
 
+#if !defined(_WIN32)  // the AFD driver polls sockets only
 BEHAVIOUR("a pipe's write end registered WRITABLE reports that its reader closed, after its writable event") {
     Poll poll = make_poll();
     int ends[2];
@@ -98,6 +108,7 @@ BEHAVIOUR("a pipe's write end registered WRITABLE reports that its reader closed
     check_reported_once(poll, Token{2}, "pipe write end whose reader closed");
     REQUIRE(poll.registry().deregister(SourceFd{writer.get()}));
 }
+#endif
 
 BEHAVIOUR("a stream registered READABLE reports a reset after its read-closed event") {
     Poll poll = make_poll();

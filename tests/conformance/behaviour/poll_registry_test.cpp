@@ -1,12 +1,12 @@
 // Behaviour suite, part 1: Poll and Registry. What mio promises about
 // polling, edge-triggered readiness and registration, checked on the whole
-// library with the selector of the build (epoll, or poll(2)).
+// library with the selector of the build.
 #include <array>
 #include <atomic>
-#include <latch>
 #include <thread>
 
 #include "behaviour.hpp"
+#include "latch.hpp"
 #include "metalio/error.hpp"
 
 using namespace behaviour;
@@ -237,7 +237,7 @@ BEHAVIOUR("registries cloned with try_clone and used from three threads at once 
     // reregister WRITABLE (token 30+i). Each step's outcome is kept; the
     // checks run on this thread.
     std::array<std::array<std::error_code, 4>, 3> outcomes{};
-    std::latch start(3);
+    metalio::test::Latch start(3);  // not std::latch: see latch.hpp
     {
         std::vector<std::jthread> threads;
         for (std::size_t i = 0; i < 3; ++i) {

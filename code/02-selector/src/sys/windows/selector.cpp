@@ -33,7 +33,7 @@ std::atomic<std::size_t> next_id{1};
 constexpr long kMaxGroupSize = 32;
 // [group-size]
 
-// The flags an interest unarms once reported (the emulated edge).
+// The AFD flags each interest asks for.
 constexpr std::uint32_t kReadableInterest = kReadableFlags | kReadClosedFlags;
 constexpr std::uint32_t kWritableInterest = kWritableFlags | kWriteClosedFlags;
 
@@ -70,6 +70,7 @@ struct SockState : std::enable_shared_from_this<SockState> {
     std::uint64_t token = 0;
     PollStatus status = PollStatus::idle;
     bool delete_pending = false;       // deregistered or closed: never poll again
+    bool queued = false;               // in Inner::update_queue, waiting to be re-armed
 };
 // [sock-state]
 
@@ -82,6 +83,9 @@ struct Selector::Inner {
     // Every state with a request in flight, kept alive until its completion
     // is dequeued: the kernel writes into its iosb and info until then.
     std::unordered_map<SockState*, std::shared_ptr<SockState>> in_flight;
+    // States whose request must be started (or cancelled) again by the next
+    // select: after a completion, or after update() failed (mio's update_queue).
+    std::vector<std::shared_ptr<SockState>> update_queue;
 
     ~Inner();
 };
@@ -104,18 +108,31 @@ void release_unused_afds(Selector::Inner& inner) {
 }
 // [acquire-afd]
 
-void cancel(SockState& state) noexcept {
-    // A failed cancel leaves the request to complete by itself (it watches
-    // LOCAL_CLOSE at least): the state simply waits longer.
-    (void)state.afd->cancel(state.iosb);
+// [cancel]
+io::Result<void> cancel(SockState& state) noexcept {
+    // On failure the request is still in flight and still pending: the
+    // caller reports the error, and the next update() tries again.
+    if (auto cancelled = state.afd->cancel(state.iosb); !cancelled) return cancelled;
     state.status = PollStatus::cancelled;
     state.pending_events = 0;
+    return {};
 }
 
 void mark_delete(SockState& state) noexcept {
     if (state.delete_pending) return;
-    if (state.status == PollStatus::pending) cancel(state);
+    // A failed cancel is ignored here, as mio ignores it: the request
+    // completes by itself (it watches LOCAL_CLOSE at least, and the
+    // selector's destructor cancels it again), and delete_pending makes
+    // select() drop its completion whenever it comes.
+    if (state.status == PollStatus::pending) (void)cancel(state);
     state.delete_pending = true;
+}
+// [cancel]
+
+void enqueue(Selector::Inner& inner, const std::shared_ptr<SockState>& state) {
+    if (state->queued) return;
+    inner.update_queue.push_back(state);
+    state->queued = true;
 }
 
 // [update]
@@ -126,8 +143,7 @@ io::Result<void> update(Selector::Inner& inner, SockState& state) {
     switch (state.status) {
         case PollStatus::pending:
             if ((state.user_events & ~state.pending_events) == 0) return {};  // it watches all of them already
-            cancel(state);
-            return {};
+            return cancel(state);  // its completion will start the next one
         case PollStatus::cancelled:
             return {};  // its completion will start the next one
         case PollStatus::idle:
@@ -179,10 +195,10 @@ std::optional<Event> feed(SockState& state) noexcept {
     fired &= state.user_events;
     if (fired == 0) return std::nullopt;
 
-    // The emulated edge: what was reported is disarmed until reregister().
-    if ((fired & kReadableInterest) != 0) state.user_events &= ~kReadableInterest;
-    if ((fired & kWritableInterest) != 0) state.user_events &= ~kWritableInterest;
-    if ((fired & afd::kReceiveExpedited) != 0) state.user_events &= ~afd::kReceiveExpedited;
+    // The emulated edge: the flags that fired, and only those, are disarmed
+    // until reregister(). ABORT and CONNECT_FAIL stay armed after a RECEIVE
+    // or a SEND, so a reset that comes later is still reported.
+    state.user_events &= ~fired;
     return Event{fired, state.token};
 }
 // [feed]
@@ -192,6 +208,31 @@ void set_event(SockState& state, Token token, Interest interests) noexcept {
     state.user_events = interests_to_afd(interests) | afd::kConnectFail | afd::kAbort;
     state.token = token.value;
 }
+
+// [update-queue]
+// Starts the requests that the completions of the last select() (or a
+// failed update) left to start. A failure is the caller's error, and that
+// state stays queued, so the next select() tries it again: the registration
+// is never dropped silently. Called before select() dequeues anything, so
+// an error never loses an event already taken from the port.
+io::Result<void> update_queued(Selector::Inner& inner) noexcept {
+    auto& queue = inner.update_queue;
+    std::size_t done = 0;
+    io::Result<void> result{};
+    for (; done < queue.size(); ++done) {
+        SockState& state = *queue[done];
+        try {
+            result = update(inner, state);
+        } catch (const std::bad_alloc&) {
+            result = std::unexpected(std::make_error_code(std::errc::not_enough_memory));
+        }
+        if (!result) break;
+        state.queued = false;
+    }
+    queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(done));
+    return result;
+}
+// [update-queue]
 
 }  // namespace
 
@@ -279,6 +320,19 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
     OVERLAPPED_ENTRY entries[64];
     const ULONG room = static_cast<ULONG>(std::min<std::size_t>(events.capacity(), 64));
     for (;;) {
+        {
+            // Re-arm the sockets whose last request completed (mio does it
+            // here too, at the start of select).
+            const std::lock_guard lock(inner.mutex);
+            if (auto rearmed = update_queued(inner); !rearmed) return rearmed;
+            // Room to queue every completion of this turn, so that queueing
+            // one never fails after it was taken from the port.
+            try {
+                inner.update_queue.reserve(inner.update_queue.size() + room);
+            } catch (const std::bad_alloc&) {
+                return std::unexpected(std::make_error_code(std::errc::not_enough_memory));
+            }
+        }
         DWORD wait_ms = *millis < 0 ? INFINITE : static_cast<DWORD>(*millis);
         if (*millis > 0) {
             const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -306,12 +360,28 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
             const std::shared_ptr<SockState> state = std::move(found->second);
             inner.in_flight.erase(found);
             if (const auto event = feed(*state)) events.push(*event);
-            // Poll again for what is still wanted (at least LOCAL_CLOSE).
-            if (auto again = update(inner, *state); !again) mark_delete(*state);
+            // Poll again for what is still wanted (at least LOCAL_CLOSE),
+            // but not now: a failure here would have to drop the events
+            // already taken. The next select() (or the next turn of this
+            // loop) starts it, and reports a failure.
+            if (!state->delete_pending) {
+                try {
+                    enqueue(inner, state);  // within the room reserved above
+                } catch (const std::bad_alloc&) {
+                    // Another thread's failed reregister took the room, and
+                    // memory ran out: re-arm now, or forget the socket.
+                    bool started = false;
+                    try {
+                        started = update(inner, *state).has_value();
+                    } catch (const std::bad_alloc&) {
+                    }
+                    if (!started) mark_delete(*state);
+                }
+            }
         }
         release_unused_afds(inner);
         if (events.size() > 0 || *millis == 0) return {};
-        // Only cancellations and filtered completions: keep waiting.
+        // Only cancellations and filtered completions: re-arm and keep waiting.
     }
 }
 // [select]
@@ -349,7 +419,11 @@ io::Result<void> Selector::reregister(SockState& state, Token token, Interest in
     if (state.delete_pending) return std::unexpected(make_error_code(Errc::not_registered));
     set_event(state, token, interests);
     try {
-        return update(*inner_, state);
+        auto updated = update(*inner_, state);
+        // A failed cancel or start is reported, and the next select() tries
+        // again (IoSource's re-arm after WouldBlock ignores the result).
+        if (!updated && !state.delete_pending) enqueue(*inner_, state.shared_from_this());
+        return updated;
     } catch (const std::bad_alloc&) {
         return std::unexpected(std::make_error_code(std::errc::not_enough_memory));
     }

@@ -101,6 +101,9 @@ public:
     io::Result<Selector> try_clone() const noexcept;
 
     /// Waits (GetQueuedCompletionStatusEx) and fills @p events; see timeout_to_millis().
+    /// First starts the poll requests that earlier completions left to
+    /// start (the re-arm); if one fails, that is the error, nothing is
+    /// dequeued, and the socket is tried again by the next call.
     io::Result<void> select(Events& events, std::optional<std::chrono::nanoseconds> timeout) const noexcept;
 
     /// Starts polling @p socket for @p interests; the returned state is the
@@ -108,9 +111,13 @@ public:
     /// deregister().
     io::Result<std::shared_ptr<SockState>> register_(SOCKET socket, Token token, Interest interests) const noexcept;
     /// Replaces token and interests and re-arms what earlier events disarmed.
-    /// Errc::not_registered after deregister().
+    /// Errc::not_registered after deregister(). If the request in flight
+    /// must be cancelled and the cancel fails, that is the error (the next
+    /// select() tries again).
     io::Result<void> reregister(SockState& state, Token token, Interest interests) const noexcept;
-    /// Stops polling: cancels the request in flight. Errc::not_registered if done already.
+    /// Stops polling: cancels the request in flight (a failed cancel is
+    /// ignored, as in mio: its completion is dropped when it comes).
+    /// Errc::not_registered if done already.
     io::Result<void> deregister(SockState& state) const noexcept;
     // [selector-api]
 

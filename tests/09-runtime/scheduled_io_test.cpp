@@ -1,6 +1,8 @@
 // Stage 09: ScheduledIo — readiness per direction; an event wakes exactly
 // the tasks parked on the direction that fired.
-#if METALIO_SELECTOR_POLL
+#if METALIO_SELECTOR_IOCP
+// The AFD flags come with the selector's header.
+#elif METALIO_SELECTOR_POLL
 #include <poll.h>
 #elif METALIO_SELECTOR_KQUEUE
 #include <sys/event.h>
@@ -20,10 +22,14 @@ using metalio::rt::Task;
 namespace {
 
 // A raw selector event saying "readable" or "writable" (the selector's own
-// record: epoll_event, the poll(2) selector's token and revents, or a
-// kevent whose filter says which direction fired).
+// record: the IOCP selector's AFD flags and token, epoll_event, the poll(2)
+// selector's token and revents, or a kevent whose filter says which
+// direction fired).
 metalio::Event make_event(bool readable) {
-#if METALIO_SELECTOR_POLL
+#if METALIO_SELECTOR_IOCP
+    namespace afd = metalio::sys::windows::afd;
+    return metalio::Event(metalio::sys::Event{readable ? afd::kReceive : afd::kSend, 0});
+#elif METALIO_SELECTOR_POLL
     return metalio::Event(metalio::sys::Event{0, static_cast<std::uint32_t>(readable ? POLLIN : POLLOUT)});
 #elif METALIO_SELECTOR_KQUEUE
     struct kevent raw{};

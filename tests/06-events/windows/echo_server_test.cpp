@@ -10,8 +10,12 @@
 #include "metalio/sys/windows/owned_socket.hpp"
 #include "metalio_test.hpp"
 #include "windows_child.hpp"
+#include "windows_client.hpp"
 
 using metalio::sys::windows::OwnedSocket;
+using metalio::test::connect_to;
+using metalio::test::receive;
+using metalio::test::send_all;
 
 namespace {
 
@@ -36,41 +40,6 @@ private:
     metalio::test::ChildProcess process_;
     std::uint16_t port_ = 0;
 };
-
-// A blocking client socket with a 10 s receive timeout, like nc.
-OwnedSocket connect_to(std::uint16_t port) {
-    REQUIRE(metalio::sys::windows::init_winsock().has_value());
-    OwnedSocket client(::socket(AF_INET, SOCK_STREAM, IPPROTO_TCP));
-    REQUIRE(client.get() != INVALID_SOCKET);
-    const DWORD ten_seconds = 10000;
-    ::setsockopt(client.get(), SOL_SOCKET, SO_RCVTIMEO, reinterpret_cast<const char*>(&ten_seconds), sizeof ten_seconds);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(port);
-    REQUIRE(::connect(client.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    return client;
-}
-
-std::string receive(SOCKET socket, std::size_t want) {
-    std::string got;
-    char buffer[4096];
-    while (got.size() < want) {
-        const int n = ::recv(socket, buffer, sizeof buffer, 0);
-        if (n <= 0) break;
-        got.append(buffer, static_cast<std::size_t>(n));
-    }
-    return got;
-}
-
-void send_all(SOCKET socket, const std::string& data) {
-    std::size_t sent = 0;
-    while (sent < data.size()) {
-        const int n = ::send(socket, data.data() + sent, static_cast<int>(data.size() - sent), 0);
-        REQUIRE(n > 0);
-        sent += static_cast<std::size_t>(n);
-    }
-}
 
 }  // namespace
 

@@ -16,12 +16,7 @@
 #include "metalio/registry.hpp"
 #include "metalio_test.hpp"
 #include "waitable_registry.hpp"
-
-// Failure messages print addresses as text ("127.0.0.1:4242"), not "{?}".
-template <>
-struct doctest::StringMaker<metalio::net::SocketAddr> {
-    static doctest::String convert(const metalio::net::SocketAddr& addr) { return addr.to_string().c_str(); }
-};
+#include "socket_addr_printer.hpp"
 
 namespace net_test {
 

@@ -15,11 +15,7 @@
 #include "metalio/net/udp_socket.hpp"
 #include "metalio/poll.hpp"
 #include "metalio_test.hpp"
-
-template <>
-struct doctest::StringMaker<metalio::net::SocketAddr> {
-    static doctest::String convert(const metalio::net::SocketAddr& addr) { return addr.to_string().c_str(); }
-};
+#include "socket_addr_printer.hpp"
 
 namespace stage08 {
 

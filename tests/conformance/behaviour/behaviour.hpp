@@ -21,6 +21,7 @@
 #include "io_slice.hpp"
 #include "metalio/poll.hpp"
 #include "metalio_test.hpp"
+#include "socket_addr_printer.hpp"
 
 // [behaviour-macro]
 /// BEHAVIOUR("what it checks") { ... } is a doctest TEST_CASE whose body runs
@@ -41,12 +42,6 @@
 
 // A plain TEST_CASE would skip the fd check: in this suite, it does not exist.
 #undef TEST_CASE
-
-/// Failure messages print addresses as text ("127.0.0.1:4242"), not "{?}".
-template <>
-struct doctest::StringMaker<metalio::net::SocketAddr> {
-    static doctest::String convert(const metalio::net::SocketAddr& addr) { return addr.to_string().c_str(); }
-};
 
 namespace behaviour {
 

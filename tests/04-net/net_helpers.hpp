@@ -16,7 +16,7 @@
 #include "metalio/registry.hpp"
 #include "metalio_test.hpp"
 #include "waitable_registry.hpp"
-#include "socket_addr_printer.hpp"
+#include "socket_addrs.hpp"
 
 namespace net_test {
 
@@ -28,15 +28,8 @@ using metalio::test::WaitableRegistry;
 
 inline WaitableRegistry make_registry() { return metalio::test::make_waitable_registry(); }
 
-inline metalio::net::SocketAddr localhost_v4(std::uint16_t port = 0) {
-    return metalio::net::SocketAddr::v4({127, 0, 0, 1}, port);
-}
-
-inline metalio::net::SocketAddr localhost_v6(std::uint16_t port = 0) {
-    std::array<std::uint8_t, 16> ip{};
-    ip[15] = 1;
-    return metalio::net::SocketAddr::v6(ip, port);
-}
+using metalio::test::localhost_v4;
+using metalio::test::localhost_v6;
 
 /// Waits (up to @p timeout) for an event carrying @p token and returns it,
 /// or nullopt if none came. Events for other tokens are skipped.

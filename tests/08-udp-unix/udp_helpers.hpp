@@ -15,7 +15,7 @@
 #include "metalio/net/udp_socket.hpp"
 #include "metalio/poll.hpp"
 #include "metalio_test.hpp"
-#include "socket_addr_printer.hpp"
+#include "socket_addrs.hpp"
 
 namespace stage08 {
 
@@ -45,15 +45,8 @@ inline std::optional<metalio::Event> wait_for(metalio::Poll& poll, metalio::Toke
     return std::nullopt;
 }
 
-inline metalio::net::SocketAddr localhost_v4(std::uint16_t port = 0) {
-    return metalio::net::SocketAddr::v4({127, 0, 0, 1}, port);
-}
-
-inline metalio::net::SocketAddr localhost_v6(std::uint16_t port = 0) {
-    std::array<std::uint8_t, 16> ip{};
-    ip[15] = 1;
-    return metalio::net::SocketAddr::v6(ip, port);
-}
+using metalio::test::localhost_v4;
+using metalio::test::localhost_v6;
 
 /// A UdpSocket bound to @p where (port 0: the system picks one).
 inline metalio::net::UdpSocket bound(const metalio::net::SocketAddr& where = localhost_v4()) {

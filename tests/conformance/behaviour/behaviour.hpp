@@ -21,7 +21,7 @@
 #include "io_slice.hpp"
 #include "metalio/poll.hpp"
 #include "metalio_test.hpp"
-#include "socket_addr_printer.hpp"
+#include "socket_addrs.hpp"
 
 // [behaviour-macro]
 /// BEHAVIOUR("what it checks") { ... } is a doctest TEST_CASE whose body runs
@@ -131,13 +131,8 @@ inline std::size_t count_token(const std::vector<Event>& events, Token token) {
     return count;
 }
 
-inline SocketAddr localhost_v4() { return SocketAddr::v4({127, 0, 0, 1}, 0); }
-
-inline SocketAddr localhost_v6() {
-    std::array<std::uint8_t, 16> ip{};
-    ip[15] = 1;  // ::1
-    return SocketAddr::v6(ip, 0);
-}
+using metalio::test::localhost_v4;
+using metalio::test::localhost_v6;
 
 #if !defined(_WIN32)  // Windows cannot ask a socket whether it is non-blocking
 inline bool is_nonblocking(int fd) { return (::fcntl(fd, F_GETFL) & O_NONBLOCK) != 0; }

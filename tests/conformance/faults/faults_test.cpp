@@ -33,6 +33,7 @@
 #include "metalio/waker.hpp"
 #include "metalio_test.hpp"
 #include "selector_facts.hpp"
+#include "platform.hpp"
 #include "sweep.hpp"
 #if !defined(_WIN32)
 #include "metalio/posix/source_fd.hpp"
@@ -40,8 +41,15 @@
 #endif
 
 using namespace std::chrono_literals;
+using faults::bytes;
+using faults::kIn;
+using faults::kIoError;
+using faults::kNoFds;
+using faults::kNoMemory;
+using faults::kOut;
 using faults::no_fault_points;
 using faults::sweep;
+using faults::wait_fd;
 using metalio::Events;
 using metalio::Interest;
 using metalio::Poll;
@@ -55,18 +63,6 @@ using metalio::test::io_slice;
 using metalio::test::why;
 
 namespace {
-
-// The error each kind of failure is injected with: what the system would
-// really say in that place (an errno on Unix, a Windows error number there).
-#if defined(_WIN32)
-constexpr int kNoFds = WSAEMFILE;                   // creating a socket, a port, an AFD handle
-constexpr int kNoMemory = ERROR_NOT_ENOUGH_MEMORY;  // registering (poll requests), options
-constexpr int kIoError = ERROR_IO_DEVICE;           // reading, writing, waiting, asking a socket
-#else
-constexpr int kNoFds = EMFILE;     // creating an fd (socket, epoll, eventfd, dup)
-constexpr int kNoMemory = ENOMEM;  // registering (epoll_ctl), options
-constexpr int kIoError = EIO;      // reading, writing, asking a socket
-#endif
 
 // ---------------------------------------------------------------- fixtures
 
@@ -94,27 +90,6 @@ SocketAddr address_of(const TcpListener& listener) {
     auto address = listener.local_addr();
     REQUIRE_MESSAGE(address.has_value(), "local_addr failed: ", why(address));
     return *address;
-}
-
-// Waits with poll(2) itself (WSAPoll on Windows), not metalio, so that the
-// fixtures do not depend on the code under test.
-#if defined(_WIN32)
-constexpr short kIn = POLLRDNORM;
-constexpr short kOut = POLLWRNORM;
-constexpr auto poll_sockets = ::WSAPoll;
-template <class Socket>
-WSAPOLLFD poll_entry(const Socket& socket, short events) { return {socket.as_raw_socket(), events, 0}; }
-#else
-constexpr short kIn = POLLIN;
-constexpr short kOut = POLLOUT;
-constexpr auto poll_sockets = ::poll;
-template <class Socket>
-pollfd poll_entry(const Socket& socket, short events) { return {socket.as_raw_fd(), events, 0}; }
-#endif
-template <class Socket>
-bool wait_fd(const Socket& socket, short events) {
-    auto entry = poll_entry(socket, events);
-    return poll_sockets(&entry, 1, 5000) == 1;
 }
 
 TcpStream accept_waiting(const TcpListener& listener) {
@@ -145,8 +120,6 @@ Net make_net() {
     TcpStream server = accept_waiting(listener);
     return Net{std::move(poll), std::move(listener), std::move(*client), std::move(server)};
 }
-
-std::span<const std::byte> bytes(std::string_view text) { return std::as_bytes(std::span(text)); }
 
 void send_all(const TcpStream& stream, std::string_view text) {
     const auto written = stream.write(text);

@@ -13,14 +13,17 @@
 namespace {
 
 #if defined(_WIN32)
-// Every call that goes through METALIO_WINCALL in stages 01-07, but
+// Every call that goes through METALIO_WINCALL in stages 01-08, but
 // WSAStartup, which a process makes once (its own test, run alone, fails
-// it): a full run must have failed each of them at least once.
+// it): a full run must have failed each of them at least once. Stage 08
+// adds sendto and recvfrom (UdpSocket); its other calls (bind, connect,
+// setsockopt, WSAIoctl, send, recv) are stage 04's names too.
 constexpr std::string_view kEveryCall[] = {
     "WSASocketW", "ioctlsocket", "setsockopt", "getsockopt", "getsockname", "getpeername",
     "bind", "listen", "accept", "connect", "recv", "send", "WSARecv", "WSASend", "shutdown",
     "WSAIoctl", "CreateIoCompletionPort", "NtCreateFile", "SetFileCompletionNotificationModes",
-    "NtDeviceIoControlFile", "NtCancelIoFileEx", "GetQueuedCompletionStatusEx", "PostQueuedCompletionStatus"};
+    "NtDeviceIoControlFile", "NtCancelIoFileEx", "GetQueuedCompletionStatusEx", "PostQueuedCompletionStatus",
+    "sendto", "recvfrom"};
 #endif
 
 /// The calls of kEveryCall that no sweep failed (Windows; none elsewhere).

@@ -1,13 +1,11 @@
-// Stage 05: the Poll facade.
-#include <fcntl.h>
-#include <unistd.h>
-
+// Stage 05: the Poll facade, on every selector. A listener with a client
+// waiting is the ready source (Windows' AFD driver polls sockets only).
+#include <cerrno>
 #include <thread>
 #include <type_traits>
 
+#include "metalio/net/tcp_listener.hpp"
 #include "metalio/poll.hpp"
-#include "metalio/sys/owned_fd.hpp"
-#include "metalio/posix/source_fd.hpp"
 #include "metalio_test.hpp"
 
 using namespace std::chrono_literals;
@@ -34,15 +32,15 @@ TEST_CASE("poll returns what the registry registered, also from another thread")
     const metalio::test::FdLeakCheck no_leak;
     auto poll = Poll::create();
     REQUIRE(poll.has_value());
-    int ends[2];
-    REQUIRE(::pipe2(ends, O_NONBLOCK | O_CLOEXEC) == 0);
-    const metalio::sys::OwnedFd reader(ends[0]), writer(ends[1]);
-    REQUIRE(::write(writer.get(), "x", 1) == 1);
+    auto listener = metalio::net::TcpListener::bind(*metalio::net::SocketAddr::parse("127.0.0.1:0"));
+    REQUIRE(listener.has_value());
+    const auto client = metalio::net::TcpStream::connect(*listener->local_addr());
+    REQUIRE(client.has_value());
 
     const metalio::Registry& registry = poll->registry();
     std::thread other([&] {
         std::this_thread::sleep_for(20ms);
-        REQUIRE(registry.register_(metalio::posix::SourceFd{reader.get()}, Token{2}, Interest::READABLE));
+        REQUIRE(registry.register_(*listener, Token{2}, Interest::READABLE));
     });
     Events events = Events::with_capacity(8);
     const auto polled = poll->poll(events, 10s);
@@ -50,14 +48,23 @@ TEST_CASE("poll returns what the registry registered, also from another thread")
     REQUIRE(polled.has_value());
     REQUIRE(events.size() == 1);
     CHECK((*events.begin()).token() == Token{2});
+    REQUIRE(registry.deregister(*listener));
 }
 
 TEST_CASE("Poll::create reports a failing selector, and leaks nothing") {
     const metalio::test::FdLeakCheck no_leak;
     metalio::sys::fault::reset();
+#if defined(_WIN32)
+    metalio::sys::fault::fail_nth(0, ERROR_NOT_ENOUGH_MEMORY);  // CreateIoCompletionPort
+#else
     metalio::sys::fault::fail_nth(0, ENFILE);
+#endif
     const auto poll = Poll::create();
     metalio::sys::fault::reset();
     REQUIRE_FALSE(poll.has_value());
+#if defined(_WIN32)
+    CHECK(poll.error() == std::errc::not_enough_memory);
+#else
     CHECK(poll.error() == std::errc::too_many_files_open_in_system);
+#endif
 }

@@ -345,16 +345,13 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
         ULONG removed = 0;
         const auto waited = METALIO_WINCALL(fails_with_false, GetQueuedCompletionStatusEx, inner.port.get(), entries,
                                             room, &removed, wait_ms, FALSE);
-        {
-            const std::lock_guard lock(inner.mutex);
-            --inner.polling;
-        }
+        const std::lock_guard lock(inner.mutex);
+        --inner.polling;
         if (!waited) {
             if (waited.error().value() == WAIT_TIMEOUT) return {};
             return std::unexpected(waited.error());
         }
 
-        const std::lock_guard lock(inner.mutex);
         for (ULONG i = 0; i < removed; ++i) {
             if (entries[i].lpOverlapped == nullptr) {
                 // A Waker's PostQueuedCompletionStatus: the key is its token.

@@ -457,11 +457,14 @@ TEST_CASE("one select at a time: a second thread's select is refused, not half-s
     std::size_t woken = 0;
     std::thread waiter([&] {
         Events events = Events::with_capacity(4);
-        // Refused too while the main thread's select() below happens to run.
-        for (int attempt = 0; attempt < 1000; ++attempt) {
+        // Refused too while the main thread's select() below happens to run:
+        // try again a moment later.
+        const auto give_up = std::chrono::steady_clock::now() + 10s;
+        while (std::chrono::steady_clock::now() < give_up) {
             const auto polled = selector.select(events, 10s);
             if (polled) woken = events.size();
             if (polled || polled.error() != std::errc::device_or_resource_busy) return;
+            std::this_thread::sleep_for(1ms);
         }
     });
     Events events = Events::with_capacity(4);

@@ -52,7 +52,7 @@ metalio::sys::OwnedFd accept_one(Driver& driver, const metalio::net::TcpListener
 
 }  // namespace
 
-TEST_CASE("Driver: accept, recv and send complete with their tokens; the buffers come back to their owner") {
+TEST_CASE("Driver: accept, recv and send complete with their tokens and the buffers come back to their owner") {
     const metalio::test::FdLeakCheck no_leak;
     if (uring_test::skip()) return;
     Driver driver = uring_test::driver();
@@ -132,7 +132,7 @@ TEST_CASE("Driver: a cancelled recv completes with ECANCELED and still hands its
     CHECK(wait_one(driver).result.error() == std::errc::no_such_file_or_directory);
 }
 
-TEST_CASE("Driver: a timeout completes with ETIME, no earlier than asked; cancelled, with ECANCELED") {
+TEST_CASE("Driver: a timeout completes with ETIME, no earlier than asked, or ECANCELED when cancelled") {
     const metalio::test::FdLeakCheck no_leak;
     if (uring_test::skip()) return;
     Driver driver = uring_test::driver();

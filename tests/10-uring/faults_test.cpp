@@ -20,7 +20,7 @@ std::error_code os(int error) { return {error, std::system_category()}; }
 
 }  // namespace
 
-TEST_CASE("Ring::create: io_uring_setup and each mmap may fail; each failure is reported, nothing leaks") {
+TEST_CASE("Ring::create: io_uring_setup and each mmap may fail, each failure is reported, nothing leaks") {
     const metalio::test::FdLeakCheck no_leak;
     if (uring_test::skip()) return;
     std::size_t failing = 0;
@@ -46,7 +46,7 @@ TEST_CASE("Ring::create: io_uring_setup and each mmap may fail; each failure is 
     MESSAGE("fault points tried: ", failing);
 }
 
-TEST_CASE("Driver::submit_and_wait: a failing io_uring_enter is reported; the queued operations go in at the next turn") {
+TEST_CASE("Driver::submit_and_wait: a failing io_uring_enter is reported and the queued operations go in at the next turn") {
     const metalio::test::FdLeakCheck no_leak;
     if (uring_test::skip()) return;
     Driver driver = uring_test::driver();

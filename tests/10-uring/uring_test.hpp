@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,8 +34,11 @@ inline const std::optional<std::string>& missing() {
 
 /// True (after printing the reason) when io_uring is not there: the test
 /// returns at once. `if (uring_test::skip()) return;`
+/// The line goes to stdout too, where CTest's SKIP_REGULAR_EXPRESSION
+/// ("skipped: io_uring", tests/CMakeLists.txt) marks the case as skipped.
 inline bool skip() {
     if (!missing()) return false;
+    std::printf("skipped: %s\n", missing()->c_str());
     MESSAGE("skipped: ", *missing());
     return true;
 }

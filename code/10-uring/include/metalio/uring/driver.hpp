@@ -3,6 +3,7 @@
 #pragma once
 
 #include <linux/time_types.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <cstddef>
@@ -85,7 +86,6 @@ private:
     struct Slot {
         Token token;
         Buffer buffer;
-        __kernel_timespec duration{};  // a timeout's: read by the kernel at submission
         std::uint32_t generation = 0;
         Kind kind = Kind::accept;
         bool busy = false;
@@ -101,10 +101,118 @@ private:
     io::Result<OpId> accept_with(int listener, Token token, std::uint16_t how) noexcept;
 
     Ring ring_;
-    std::deque<Slot> slots_;  // a deque: a slot never moves while the kernel may read it
+    std::vector<Slot> slots_;  // may move as it grows: the kernel keeps no pointer into a Slot
+    // A timeout's duration, by slot: the kernel reads it at submission, so
+    // it lives in a deque, whose elements stay put when it grows.
+    std::deque<__kernel_timespec> durations_;
     std::vector<std::uint32_t> free_;
     std::size_t in_flight_ = 0;
 };
 // [driver]
+
+// The hot paths are defined here, inline, as liburing defines its
+// io_uring_prep_* and CQE helpers in its header: every request of a server
+// goes through them twice, and a call into the library would cost more
+// than the work.
+
+// [prepare]
+inline io::Result<Driver::Prepared> Driver::prepare(Kind kind, Token token) noexcept {
+    io_uring_sqe* entry = ring_.submission().next();
+    if (entry == nullptr) [[unlikely]] {
+        // Every slot of the submission queue is taken: hand them to the
+        // kernel now (without waiting) to make room.
+        if (auto flushed = ring_.submit_and_wait(0); !flushed) return std::unexpected(flushed.error());
+        entry = ring_.submission().next();
+        if (entry == nullptr) return std::unexpected(std::make_error_code(std::errc::resource_unavailable_try_again));
+    }
+    std::uint32_t index;
+    if (free_.empty()) [[unlikely]] {
+        index = static_cast<std::uint32_t>(slots_.size());
+        slots_.emplace_back();
+        free_.reserve(slots_.size());  // so that release() never allocates
+    } else {
+        index = free_.back();
+        free_.pop_back();
+    }
+    Slot& slot = slots_[index];
+    slot.token = token;
+    slot.kind = kind;
+    slot.busy = true;
+    entry->user_data = std::uint64_t{slot.generation} << 32 | index;
+    ++in_flight_;
+    return Prepared{entry, index};
+}
+// [prepare]
+
+inline void Driver::release(std::uint32_t index) noexcept {
+    Slot& slot = slots_[index];
+    ++slot.generation;  // an old OpId no longer names this slot
+    slot.busy = false;
+    free_.push_back(index);
+    --in_flight_;
+}
+
+// [submit]
+inline io::Result<OpId> Driver::recv(int fd, Buffer&& buffer, Token token) noexcept {
+    auto prepared = prepare(Kind::recv, token);
+    if (!prepared) return std::unexpected(prepared.error());
+    Slot& slot = slots_[prepared->index];
+    slot.buffer = std::move(buffer);  // from here until its completion, the operation owns it
+    io_uring_sqe& entry = *prepared->entry;
+    entry.opcode = IORING_OP_RECV;
+    entry.fd = fd;
+    entry.addr = reinterpret_cast<std::uintptr_t>(slot.buffer.data());
+    entry.len = static_cast<std::uint32_t>(slot.buffer.capacity());
+    return OpId{entry.user_data};
+}
+// [submit]
+
+inline io::Result<OpId> Driver::send(int fd, Buffer&& buffer, Token token) noexcept {
+    auto prepared = prepare(Kind::send, token);
+    if (!prepared) return std::unexpected(prepared.error());
+    Slot& slot = slots_[prepared->index];
+    slot.buffer = std::move(buffer);
+    io_uring_sqe& entry = *prepared->entry;
+    entry.opcode = IORING_OP_SEND;
+    entry.fd = fd;
+    entry.addr = reinterpret_cast<std::uintptr_t>(slot.buffer.data());
+    entry.len = static_cast<std::uint32_t>(slot.buffer.len());
+    // No SIGPIPE for a closed peer (an EPIPE result instead); MSG_WAITALL
+    // makes the kernel (5.19 and later) send all of it before completing.
+    entry.msg_flags = MSG_NOSIGNAL | MSG_WAITALL;
+    return OpId{entry.user_data};
+}
+
+// [next]
+inline std::optional<Completion> Driver::next() noexcept {
+    CompletionQueue& queue = ring_.completion();
+    while (const io_uring_cqe* entry = queue.peek()) {
+        const std::uint64_t user_data = entry->user_data;
+        const std::int32_t result = entry->res;
+        const bool more = entry->flags & IORING_CQE_F_MORE;
+        queue.advance();  // copied out: the kernel may reuse the entry now
+        // The destructor's cancels carry an index no slot has (all ones).
+        const auto index = static_cast<std::uint32_t>(user_data);
+        if (index >= slots_.size() || slots_[index].generation != user_data >> 32) continue;
+        Slot& slot = slots_[index];
+        std::optional<Completion> completion(std::in_place);
+        completion->token = slot.token;
+        if (result < 0) {
+            completion->result = std::unexpected(std::error_code(-result, std::system_category()));
+        } else {
+            completion->result = static_cast<std::size_t>(result);
+            if (slot.kind == Kind::accept) completion->accepted = sys::OwnedFd(result);
+        }
+        completion->more = more;
+        if (!more) {  // the operation is over: its buffer goes back to its owner
+            if (slot.kind == Kind::recv && result >= 0) slot.buffer.set_len(static_cast<std::size_t>(result));
+            completion->buffer = std::move(slot.buffer);
+            release(index);
+        }
+        return completion;
+    }
+    return std::nullopt;
+}
+// [next]
 
 }  // namespace metalio::uring

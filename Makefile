@@ -1,8 +1,8 @@
 # metalio: the two commands of the README, and the ones each chapter uses.
 #
-#   make serve            install what is missing, build, render the site, serve it on 127.0.0.1:$(PORT)
+#   make serve            install what is missing, render the site, serve it on 127.0.0.1:$(PORT)
 #   make test             everything that must pass (both selectors, sanitizers, exercises, the site)
-#   make run CH=NN        build and run stage NN's example (ARGS="..." passes arguments, SELECTOR=poll for poll(2), OS=windows under Wine)
+#   make run CH=NN        build and run stage NN's example (ARGS="..." passes arguments, EXAMPLE=name picks one, SELECTOR=poll for poll(2), OS=windows under Wine)
 #   make exercise EX=NN   test your copy of exercise NN (made from the stub on first use)
 #   make hint EX=NN       the first hint (LEVEL=2, LEVEL=3 for more)
 #   make progress         every exercise, done or not
@@ -20,7 +20,7 @@ SELECTOR ?= both
 TOOLS := tests/tools
 
 # Debian package names; tests/tools/deps.sh installs the missing ones.
-PACKAGES := g++ cmake make doctest-dev doxygen graphviz python3-sphinx python3-breathe furo \
+PACKAGES := g++ cmake make ninja-build doctest-dev doxygen graphviz python3-sphinx python3-breathe furo \
             python3-sphinx-copybutton python3-sphinx-inline-tabs node-normalize.css valgrind \
             manpages-dev man-db netcat-openbsd g++-mingw-w64-x86-64-posix mingw-w64-tools wine wine64
 
@@ -47,14 +47,14 @@ test: deps
 docs: deps
 	@$(TOOLS)/docs.sh
 
+# The site needs no compiled program: Doxygen and Sphinx read the sources.
 serve: deps
 	@$(TOOLS)/serve.sh "$(PORT)" --check-only
-	@$(TOOLS)/build.sh epoll
 	@$(TOOLS)/docs.sh
 	@$(TOOLS)/serve.sh "$(PORT)"
 
 run: deps
-	@SELECTOR=$(SELECTOR) OS=$(OS) $(TOOLS)/run.sh "$(CH)" $(ARGS)
+	@SELECTOR=$(SELECTOR) OS=$(OS) EXAMPLE=$(EXAMPLE) $(TOOLS)/run.sh "$(CH)" $(ARGS)
 
 exercise: deps
 	@$(TOOLS)/exercise.sh "$(EX)"

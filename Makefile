@@ -32,6 +32,17 @@ ifneq ($(shell [[ "$(JOBS)" =~ ^[1-9][0-9]*$$ ]] && echo ok),ok)
 $(error JOBS must be a positive number, not '$(JOBS)': type e.g. make $(or $(MAKECMDGOALS),help) JOBS=2)
 endif
 
+# The tools end every failure of theirs with a sentence that says what went
+# wrong and what to type: status 2 for a bad argument, 1 for the rest (a
+# build, a test, an exercise not done yet). make would add "make: ***
+# [Makefile:NN: run] Error 2" under it, which says nothing more, and nothing
+# in make turns that off (.SILENT, -s and "|| exit" do not; a "-" prefix
+# would also turn the status into 0). So after such a failure the recipe
+# ends make itself with SIGPIPE, which neither make nor bash reports: the
+# tool's sentence stays the last line, and the status is still a failure
+# (141). Any other status (a crash, Ctrl-C) is reported by make as usual.
+QUIET_FAILURE = || { status=$$?; if [[ $$status == [12] ]]; then kill -PIPE $$PPID; fi; exit $$status; }
+
 help:
 	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
 
@@ -49,27 +60,27 @@ docs: deps
 
 # The site needs no compiled program: Doxygen and Sphinx read the sources.
 serve: deps
-	@$(TOOLS)/serve.sh "$(PORT)" --check-only
+	@$(TOOLS)/serve.sh "$(PORT)" --check-only $(QUIET_FAILURE)
 	@$(TOOLS)/docs.sh
-	@$(TOOLS)/serve.sh "$(PORT)"
+	@$(TOOLS)/serve.sh "$(PORT)" $(QUIET_FAILURE)
 
 run: deps
-	@SELECTOR=$(SELECTOR) OS=$(OS) EXAMPLE=$(EXAMPLE) $(TOOLS)/run.sh "$(CH)" $(ARGS)
+	@SELECTOR=$(SELECTOR) OS=$(OS) EXAMPLE=$(EXAMPLE) $(TOOLS)/run.sh "$(CH)" $(ARGS) $(QUIET_FAILURE)
 
 exercise: deps
-	@$(TOOLS)/exercise.sh "$(EX)"
+	@$(TOOLS)/exercise.sh "$(EX)" $(QUIET_FAILURE)
 
 hint:
-	@$(TOOLS)/hint.sh "$(EX)" "$(LEVEL)"
+	@$(TOOLS)/hint.sh "$(EX)" "$(LEVEL)" $(QUIET_FAILURE)
 
 progress: deps
 	@$(TOOLS)/progress.sh
 
 check: deps
-	@$(TOOLS)/check.sh "$(STAGE)" "$(SELECTOR)"
+	@$(TOOLS)/check.sh "$(STAGE)" "$(SELECTOR)" $(QUIET_FAILURE)
 
 fuzz:
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) SELECTOR=$(SELECTOR) JOBS=$(JOBS) $(TOOLS)/fuzz.sh
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) SELECTOR=$(SELECTOR) JOBS=$(JOBS) $(TOOLS)/fuzz.sh $(QUIET_FAILURE)
 
 bench: deps
 	@JOBS=$(JOBS) bench/run.sh full

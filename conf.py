@@ -175,6 +175,27 @@ def _strip_doxygen_markup(app, doctree):
             block += nodes.Text(text)
 
 
+# The caption of an excerpt is its file's path. In a narrow window a long
+# path must break, but only after a "/": each directory goes into a span
+# that does not break (metalio.css), with a break opportunity after its
+# slash, so no name is cut in the middle or at one of its hyphens.
+def _breakable_path_captions(app, doctree):
+    import html
+    from docutils import nodes
+
+    for caption in doctree.findall(nodes.caption):
+        container = caption.parent
+        text = caption.astext()
+        if not container.get("literal_block") or "/" not in text or " " in text:
+            continue
+        parts = re.findall(r"[^/]*/|[^/]+$", text)
+        markup = "<wbr>".join(f'<span class="path-part">{html.escape(part)}</span>' for part in parts)
+        caption.clear()
+        caption += nodes.raw("", markup, format="html")
+
+
 def setup(app):
     app.connect("doctree-read", _strip_doxygen_markup)
+    app.connect("doctree-read", _breakable_path_captions)
     app.connect("build-finished", _repair_debian_furo)
+

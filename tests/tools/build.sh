@@ -82,7 +82,9 @@ configure_and_build() {
 }
 : >"$log"
 if ! quiet_build "$log" configure_and_build "$@"; then
-    grep -v -E '^(\[ *[0-9]+%\]|\[[0-9]+/[0-9]+\]|gmake|make\[|Consolidate|Scanning|-- )' "$log" >&2 || true
+    # Without the progress lines, and without Ninja's copy of each failed
+    # command line (the compiler's messages follow it).
+    grep -v -E '^(\[ *[0-9]+%\]|\[[0-9]+/[0-9]+\]|gmake|make\[|Consolidate|Scanning|-- |ninja: build stopped|(ccache )?/[^ ]+ -)' "$log" >&2 || true
     echo "The build of build/$name failed: the compiler's messages are above (everything: $log)." >&2
     exit 1
 fi

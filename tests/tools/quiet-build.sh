@@ -32,7 +32,7 @@ quiet_build() {
 # DIR/CMakeFiles/TARGET.dir/FILE.o" becomes "compiling DIR/FILE".
 _quiet_build_last() {
     grep -E '^\[( *[0-9]+%|[0-9]+/[0-9]+)\] (Building|Linking)' "$1" 2>/dev/null | tail -n 1 |
-        sed -E -e 's#Building [A-Z]+ object (.*)CMakeFiles/[^/]*\.dir/(.*)\.o$#compiling \1\2#' \
+        sed -E -e 's#Building [A-Z]+ object (.*)CMakeFiles/[^/]*\.dir/(.*)\.o(bj)?$#compiling \1\2#' \
                -e 's#Linking [A-Z]+ (executable|static library) (.*)$#linking \2#'
 }
 

@@ -233,3 +233,28 @@ def setup(app):
     app.connect("doctree-read", _breakable_path_captions)
     app.connect("build-finished", _repair_debian_furo)
 
+# What a new reader waits for, measured by tests/tools/first-build.sh on a
+# fresh clone (docs/first-build.txt): |first-run-06|, |noop-run| and |first-serve| in the
+# chapters and on the testing page, |first-build-when| says where and when.
+def _first_build():
+    figures = {}
+    with open(os.path.join(root, "docs", "first-build.txt")) as f:
+        for line in f:
+            if ":" in line and not line.startswith("#"):
+                key, value = line.split(":", 1)
+                figures[key.strip()] = value.strip()
+
+    def duration(seconds):
+        seconds = int(seconds)
+        return f"{seconds // 60} min {seconds % 60} s" if seconds >= 60 else f"{seconds} s"
+
+    return "\n".join([
+        f".. |first-run-06| replace:: {duration(figures['run06'])}",
+        f".. |first-serve| replace:: {duration(figures['serve'])}",
+        f".. |noop-run| replace:: {figures['noop']} s",
+        f".. |first-build-when| replace:: {figures['cores']} cores, {figures['date']},"
+        f" load average {figures['load'].split()[0]} when it started",
+    ])
+
+
+rst_epilog = globals().get("rst_epilog", "") + "\n" + _first_build() + "\n"

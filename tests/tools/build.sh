@@ -78,13 +78,21 @@ if [[ ${VERBOSE:-0} == 1 ]]; then
 fi
 source "$(dirname "$0")/quiet-build.sh"
 configure_and_build() {
-    configure "$@" && cmake --build "build/$name" -j"${JOBS:-2}" "${targets[@]}"
+    configure "$@" || return
+    # Ninja directly when it is the generator: it re-runs CMake by itself
+    # when a CMakeLists.txt changed, and it saves the start of a cmake
+    # process (more than half of a build with nothing to do).
+    if [[ -f build/$name/build.ninja ]]; then
+        ninja -C "build/$name" -j"${JOBS:-2}" ${BUILD_TARGETS:-}
+    else
+        cmake --build "build/$name" -j"${JOBS:-2}" "${targets[@]}"
+    fi
 }
 : >"$log"
 if ! quiet_build "$log" configure_and_build "$@"; then
     # Without the progress lines, and without Ninja's copy of each failed
     # command line (the compiler's messages follow it).
-    grep -v -E '^(\[ *[0-9]+%\]|\[[0-9]+/[0-9]+\]|gmake|make\[|Consolidate|Scanning|-- |ninja: build stopped|(ccache )?/[^ ]+ -)' "$log" >&2 || true
+    grep -v -E '^(\[ *[0-9]+%\]|\[[0-9]+/[0-9]+\]|gmake|make\[|Consolidate|Scanning|-- |ninja: |(ccache )?/[^ ]+ -)' "$log" >&2 || true
     echo "The build of build/$name failed: the compiler's messages are above (everything: $log)." >&2
     exit 1
 fi

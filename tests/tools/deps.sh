@@ -10,8 +10,14 @@ if ! command -v dpkg-query >/dev/null; then
     exit 1
 fi
 
-# One dpkg-query for all of them: every make target runs this first, so it
-# must cost next to nothing when everything is there.
+# Every make target runs this first, so it must cost next to nothing when
+# everything is there: a stamp remembers the last list found complete, and
+# holds while dpkg's database is older than it; otherwise one dpkg-query
+# for all of them.
+stamp=build/.packages-installed
+if [[ -f $stamp && $stamp -nt /var/lib/dpkg/status && $(<"$stamp") == "$*" ]]; then
+    exit 0
+fi
 declare -A installed=()
 while read -r want ok state package; do
     [[ "$want $ok $state" == "install ok installed" ]] && installed[${package%%:*}]=1
@@ -20,7 +26,10 @@ missing=()
 for package in "$@"; do
     [[ -n ${installed[$package]:-} ]] || missing+=("$package")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+if [[ ${#missing[@]} -eq 0 ]]; then
+    mkdir -p build && echo "$*" >"$stamp"
+    exit 0
+fi
 
 echo "Installing missing Debian packages: ${missing[*]}"
 if [[ $(id -u) -eq 0 ]]; then

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # first-build.sh: measures what a new reader waits for, on a fresh clone of
 # this checkout's HEAD (packages installed, nothing built, no compiler
-# cache): how long from `make run CH=06` to the echo server saying it is
-# ready, `make run CH=06` again with nothing to rebuild (the median of
-# three), and from
-# `make serve` to the site answering. Writes the figures
-# to docs/first-build.txt, which conf.py turns into |first-run-06|,
-# |noop-run| and |first-serve| for the chapters and the testing page. Not part of make
-# test (it takes minutes): run it after a change to the build, on a machine
-# as quiet as you can get it; the file records the load average too.
+# cache): from `make run CH=06` to the echo server saying it is ready,
+# `make run CH=06` again with nothing to rebuild (the median of three),
+# and from `make serve` to the site answering. Writes the figures to
+# docs/first-build.txt, which conf.py turns into |first-run-06|,
+# |noop-run| and |first-serve| for the chapters and the testing page. Not
+# part of make test (it takes minutes): run it after a change to the
+# build, on a machine as quiet as you can get it; the file records the
+# load average too.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/metalio-first-build.XXXXXX")

@@ -65,9 +65,9 @@ class SyscallTranscript(SphinxDirective):
         intro += nodes.Text("Recorded while this site was built: ")
         intro += nodes.literal(text=command)
         intro += nodes.Text(
-            ". Descriptors are the kernel's own; addresses, ports and thread ids are made stable, and "
-            "the calls of the dynamic loader and of printing are left out. If the code stops making "
-            "these calls in this order, the site does not build.")
+            ". The descriptor numbers are the kernel's; addresses, ports and thread ids are made stable; "
+            "the dynamic loader's calls and the program's printing are left out. The site does not build "
+            "when the code stops making these calls in this order.")
         box += intro
 
         calls = nodes.enumerated_list(classes=["syscall-transcript-calls"])

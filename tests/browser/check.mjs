@@ -10,7 +10,8 @@
 //     a default ("auto") theme that stays light on a dark system;
 //   - a code excerpt wider than its column at 1280 px (a reader would have
 //     to scroll sideways to see the end of a line);
-//   - at 400 px, a page wider than the window.
+//   - at 400 px, a page wider than the window;
+//   - a chapter's strace transcript open before a click, or wider than its column.
 // Screenshots of every page at 1280 and 400 px (and a few in dark mode) go
 // to OUT (build/browser), so that a person can look at them.
 //
@@ -107,6 +108,16 @@ async function visit(page, url, width, record) {
     });
     try {
         await tab.goto(url, { waitUntil: "load" });
+        // What the kernel sees (chapters' strace transcripts) is collapsed
+        // when a page opens; it is opened here, so that its width is checked
+        // and the screenshots show it.
+        const open = await tab.evaluate(() => {
+            const blocks = [...document.querySelectorAll("details.syscall-transcript")];
+            const opened = blocks.filter((block) => block.open).length;
+            for (const block of blocks) block.open = true;
+            return opened;
+        });
+        if (open > 0) problem(page, `${open} strace transcript(s) open before a click: they must start collapsed`);
         await record(tab);
     } catch (error) {
         problem(page, `at ${width} px: ${error.message.split("\n")[0]}`);
@@ -122,6 +133,9 @@ for (const page of pages) {
             const links = [...document.querySelectorAll("a[href]")].map((a) => a.href);
             // A code block is too wide when its text does not fit the box the
             // theme gives it (the box then scrolls sideways).
+            const tooWide = (box) => box.scrollWidth > box.clientWidth + 1;
+            const wideTranscripts = [...document.querySelectorAll("details.syscall-transcript")].filter(tooWide)
+                .map((box) => `strace transcript: ${box.scrollWidth} px of text in ${box.clientWidth} px`);
             const wide = [...document.querySelectorAll("div.highlight pre")]
                 .filter((pre) => pre.scrollWidth > pre.clientWidth + 1)
                 .map((pre) => {
@@ -132,7 +146,7 @@ for (const page of pages) {
                     return `${caption || "(no caption)"}: ${pre.scrollWidth} px of text in ${pre.clientWidth} px; `
                         + `longest line ${longest.length} columns: ${longest.trim().slice(0, 60)}...`;
                 });
-            return { ids, links, wide };
+            return { ids, links, wide: wide.concat(wideTranscripts) };
         });
         anchorsOf.set(page, new Set(facts.ids));
         linksOf.set(page, facts.links);

@@ -62,7 +62,7 @@ class SyscallTranscript(SphinxDirective):
         if data["args"]:
             command += " " + data["args"]
         intro = nodes.paragraph()
-        intro += nodes.Text("Recorded while this site was built: ")
+        intro += nodes.Text("Recorded while this site was built, in the epoll build: ")
         intro += nodes.literal(text=command)
         intro += nodes.Text(
             ". The descriptor numbers are the kernel's; addresses, ports and thread ids are made stable; "

@@ -339,15 +339,12 @@ def normalize_thread(lines: list[str], ports: dict, wanted: set, collapse: bool,
 
         line = re.sub(r"data=\{u32=\d+, u64=(\d+)\}", token, line)
         # Where the number of repeats depends on timing (two wakes that
-        # come close together are one event), one line stands for them all.
-        if collapse and out and out[-1] in (line, line + REPEATED):
-            out[-1] = line + REPEATED
+        # come close together are one event), one line stands for them all
+        # (unmarked: a mark would say whether this run repeated it).
+        if collapse and out and out[-1] == line:
             continue
         out.append(line)
     return out
-
-
-REPEATED = "  (repeated)"
 
 
 def read_trace(prefix: Path, wanted: set, collapse: bool, killed: bool) -> list[str]:

@@ -4,6 +4,8 @@
     transcripts.py BUILD_DIR [NN ...]            run, normalize, check
     transcripts.py BUILD_DIR --update NN [...]   rewrite docs/transcripts/NN.txt
                                                  from the real trace
+    transcripts.py --listed [NN ...]             nothing is run: the pages show
+                                                 the calls the files list
 
 For every docs/transcripts/NN.txt (or the chapters named), the example it
 names runs under `strace -ff -e trace=<its calls>`, driven the way its
@@ -14,6 +16,9 @@ compared with the calls the file lists, thread by thread. A difference
 fails with the first call that differs; build/transcripts/NN.trace keeps
 the real trace. When it matches, build/transcripts/NN.json holds what the
 chapter page shows (the `syscall-transcript` directive, docs/_ext).
+With --listed (a site rendered before anything is compiled), the JSON is
+made from the files alone and the page says that this build did not run
+the examples.
 
 The format of docs/transcripts/NN.txt: `key: value` header lines, then one
 entry per call: the normalized call at the start of a line, followed by
@@ -444,7 +449,7 @@ def compare(spec: Spec, actual: list[str]) -> None:
             raise TranscriptError(f"{rel}: call `{call.line}` has no sentence yet (TODO)")
 
 
-def page_data(spec: Spec) -> dict:
+def page_data(spec: Spec, checked: bool) -> dict:
     calls = []
     for call in spec.calls:
         number, code = source_line(call, spec)
@@ -453,7 +458,7 @@ def page_data(spec: Spec) -> dict:
                       "file": call.code_file, "line": number, "code": code, "sentence": call.sentence})
     args = spec.header.get("args", "")
     return {"example": spec.header["example"], "trace": spec.header["trace"].replace(" ", ""),
-            "args": args, "calls": calls}
+            "args": args, "checked": checked, "calls": calls}
 
 
 def write_if_changed(path: Path, text: str) -> None:
@@ -488,13 +493,14 @@ def update(spec: Spec, actual: list[str]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 2 or argv[1].startswith("-"):
+    listed = "--listed" in argv[1:]
+    if len(argv) < 2 or (argv[1].startswith("-") and not listed):
         print(__doc__.strip().split("\n\n")[1], file=sys.stderr)
         return 2
     build = Path(argv[1])
-    rest = argv[2:]
+    rest = argv[2:] if not listed else argv[1:]
     updating = "--update" in rest
-    chapters = [a for a in rest if a != "--update"]
+    chapters = [a for a in rest if not a.startswith("--")]
     paths = sorted(SPEC_DIR.glob("[0-9][0-9].txt"))
     if chapters:
         paths = [SPEC_DIR / f"{c}.txt" for c in chapters]
@@ -504,13 +510,20 @@ def main(argv: list[str]) -> int:
         started = time.monotonic()
         try:
             spec = parse_spec(path)
+            if listed:
+                # Not run: the page shows the calls the file lists (each
+                # line of code it names is still checked).
+                compare(spec, [call.line for call in spec.calls])
+                data = page_data(spec, checked=False)
+                write_if_changed(OUT_DIR / f"{spec.chapter}.json", json.dumps(data, indent=1) + "\n")
+                continue
             actual = record(spec, build)
             write_if_changed(OUT_DIR / f"{spec.chapter}.trace", "\n".join(actual) + "\n")
             if updating:
                 update(spec, actual)
                 spec = parse_spec(path)
             compare(spec, actual)
-            data = page_data(spec)
+            data = page_data(spec, checked=True)
             write_if_changed(OUT_DIR / f"{spec.chapter}.json", json.dumps(data, indent=1) + "\n")
             print(f"   chapter {spec.chapter}: {len(actual)} calls as expected "
                   f"({time.monotonic() - started:.1f} s)")

@@ -22,7 +22,7 @@ TOOLS := tests/tools
 # Debian package names; tests/tools/deps.sh installs the missing ones.
 PACKAGES := g++ cmake make ninja-build doctest-dev doxygen graphviz python3-sphinx python3-breathe furo \
             python3-sphinx-copybutton python3-sphinx-inline-tabs node-normalize.css valgrind \
-            manpages-dev man-db netcat-openbsd g++-mingw-w64-x86-64-posix mingw-w64-tools wine wine64
+            manpages-dev man-db netcat-openbsd strace g++-mingw-w64-x86-64-posix mingw-w64-tools wine wine64
 
 .PHONY: help deps build test docs serve run exercise hint progress clean fuzz check bench
 

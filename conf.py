@@ -5,11 +5,16 @@
 # unresolved cross-reference fails the build.
 import os
 import re
+import sys
 
 project = "metalio"
 author = "the metalio developers"
 copyright = "2026, the metalio developers"
 release = "0.1.0"
+
+# docs/_ext: the site's own directives (syscall-transcript: what the kernel
+# sees when a chapter's example runs, checked by tests/tools/transcripts.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "docs", "_ext"))
 
 extensions = [
     "breathe",
@@ -17,6 +22,7 @@ extensions = [
     "sphinx.ext.extlinks",
     "sphinx_copybutton",
     "sphinx_inline_tabs",
+    "syscall_transcript",
 ]
 
 root = os.path.dirname(os.path.abspath(__file__))

@@ -10,8 +10,9 @@
 namespace metalio::exercise {
 
 struct ChatServer::State {
-    // TODO: the Poll, the listener, the clients (stream and queue, by token),
-    //       the next token, max_pending, an Events buffer.
+    Poll poll;  // the server's own
+    // TODO: the listener, the clients (stream and queue, by token), the
+    //       next token, max_pending, an Events buffer; a constructor.
 };
 
 ChatServer::ChatServer(std::unique_ptr<State> state) noexcept : state_(std::move(state)) {}
@@ -38,10 +39,6 @@ io::Result<net::SocketAddr> ChatServer::local_addr() const {
 
 std::size_t ChatServer::clients() const { return 0; }
 
-const Poll& ChatServer::poll() const {
-    // TODO: return the Poll of your State.
-    static const Poll none = std::move(*Poll::create());
-    return none;
-}
+const Poll& ChatServer::poll() const { return state_->poll; }
 
 }  // namespace metalio::exercise

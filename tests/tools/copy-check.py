@@ -61,6 +61,14 @@ def normalized(path: pathlib.Path, code: bool):
     return out
 
 
+def shown(path: pathlib.Path, root: pathlib.Path) -> str:
+    """The path relative to the repository, or as given if outside it."""
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
 def runs(lines, size):
     for i in range(len(lines) - size + 1):
         yield i, tuple(line for _, line in lines[i : i + size])
@@ -107,8 +115,8 @@ def main() -> int:
             where, at = index[run]
             copied += 1
             print(
-                f"{answer.resolve().relative_to(root.resolve())}:{lines[i][0]}: {end - i} normalized lines are the same as "
-                f"{where.resolve().relative_to(root.resolve())}:{at} (an exercise's answer must not be printed in code/ or the chapters):"
+                f"{shown(answer, root)}:{lines[i][0]}: {end - i} normalized lines are the same as "
+                f"{shown(where, root)}:{at} (an exercise's answer must not be printed in code/ or the chapters):"
             )
             for _, line in lines[i:end]:
                 print(f"    {line}")

@@ -61,13 +61,15 @@ copybutton_prompt_is_regexp = True
 # "metalio::sys::" prefix in a signature would be an "unresolved reference".
 # Ignore exactly the namespace names; every class, function and type of
 # metalio must still resolve.
-_namespaces = (r"(metalio(::(io|sys|fault|unix|net|epoll|poll|kqueue|selector|rt|posix|udp|uds|pipe|fd_io|windows|iocp|afd))*"
-               r"|io|sys|fault|unix|net|epoll|poll|kqueue|selector|rt|posix|udp|uds|pipe|fd_io|windows|iocp|afd)"
+_namespaces = (r"(metalio(::(io|sys|fault|unix|net|epoll|poll|kqueue|selector|rt|posix|udp|uds|pipe|fd_io|windows|iocp|afd|uring))*"
+               r"|io|sys|fault|unix|net|epoll|poll|kqueue|selector|rt|posix|udp|uds|pipe|fd_io|windows|iocp|afd|uring)"
                r"(::(windows|afd))*")
 nitpick_ignore_regex = [(r"cpp:identifier", _namespaces)]
 # The kqueue selector's records are the system's C structs (struct kevent,
 # struct timespec), which no page of this site declares.
 nitpick_ignore_regex += [(r"cpp:identifier", r"(::)?(kevent|timespec)")]
+# Stage 10's ring is the kernel's own records (<linux/io_uring.h>).
+nitpick_ignore_regex += [(r"cpp:identifier", r"(io_uring_params|io_sqring_offsets|io_cqring_offsets|io_uring_sqe|io_uring_cqe)")]
 
 # Two spellings that Breathe copies from declarations but Sphinx cannot
 # resolve: the private bit constants in Interest's constant initializers

@@ -1,8 +1,8 @@
 # metalio: the two commands of the README, and the ones each chapter uses.
 #
-#   make serve            install what is missing, build, render the site, serve it on 127.0.0.1:$(PORT)
+#   make serve            install what is missing, render the site, serve it on 127.0.0.1:$(PORT)
 #   make test             everything that must pass (both selectors, sanitizers, exercises, the site)
-#   make run CH=NN        build and run stage NN's example (ARGS="..." passes arguments, SELECTOR=poll for poll(2), OS=windows under Wine)
+#   make run CH=NN        build and run stage NN's example (ARGS="..." passes arguments, EXAMPLE=name picks one, SELECTOR=poll for poll(2), OS=windows under Wine)
 #   make exercise EX=NN   test your copy of exercise NN (made from the stub on first use)
 #   make hint EX=NN       the first hint (LEVEL=2, LEVEL=3 for more)
 #   make progress         every exercise, done or not
@@ -20,9 +20,9 @@ SELECTOR ?= both
 TOOLS := tests/tools
 
 # Debian package names; tests/tools/deps.sh installs the missing ones.
-PACKAGES := g++ cmake make doctest-dev doxygen graphviz python3-sphinx python3-breathe furo \
+PACKAGES := g++ cmake make ninja-build doctest-dev doxygen graphviz python3-sphinx python3-breathe furo \
             python3-sphinx-copybutton python3-sphinx-inline-tabs node-normalize.css valgrind \
-            manpages-dev man-db netcat-openbsd g++-mingw-w64-x86-64-posix mingw-w64-tools wine wine64
+            manpages-dev man-db netcat-openbsd strace g++-mingw-w64-x86-64-posix mingw-w64-tools wine wine64
 
 .PHONY: help deps build test docs serve run exercise hint progress clean fuzz check bench
 
@@ -31,6 +31,17 @@ PACKAGES := g++ cmake make doctest-dev doxygen graphviz python3-sphinx python3-b
 ifneq ($(shell [[ "$(JOBS)" =~ ^[1-9][0-9]*$$ ]] && echo ok),ok)
 $(error JOBS must be a positive number, not '$(JOBS)': type e.g. make $(or $(MAKECMDGOALS),help) JOBS=2)
 endif
+
+# The tools end every failure of theirs with a sentence that says what went
+# wrong and what to type: status 2 for a bad argument, 1 for the rest (a
+# build, a test, an exercise not done yet). make would add "make: ***
+# [Makefile:NN: run] Error 2" under it, which says nothing more, and nothing
+# in make turns that off (.SILENT, -s and "|| exit" do not; a "-" prefix
+# would also turn the status into 0). So after such a failure the recipe
+# ends make itself with SIGPIPE, which neither make nor bash reports: the
+# tool's sentence stays the last line, and the status is still a failure
+# (141). Any other status (a crash, Ctrl-C) is reported by make as usual.
+QUIET_FAILURE = || { status=$$?; if [[ $$status == [12] ]]; then kill -PIPE $$PPID; fi; exit $$status; }
 
 help:
 	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
@@ -47,29 +58,29 @@ test: deps
 docs: deps
 	@$(TOOLS)/docs.sh
 
+# The site needs no compiled program: Doxygen and Sphinx read the sources.
 serve: deps
-	@$(TOOLS)/serve.sh "$(PORT)" --check-only
-	@$(TOOLS)/build.sh epoll
+	@$(TOOLS)/serve.sh "$(PORT)" --check-only $(QUIET_FAILURE)
 	@$(TOOLS)/docs.sh
-	@$(TOOLS)/serve.sh "$(PORT)"
+	@$(TOOLS)/serve.sh "$(PORT)" $(QUIET_FAILURE)
 
 run: deps
-	@SELECTOR=$(SELECTOR) OS=$(OS) $(TOOLS)/run.sh "$(CH)" $(ARGS)
+	@SELECTOR=$(SELECTOR) OS=$(OS) EXAMPLE=$(EXAMPLE) $(TOOLS)/run.sh "$(CH)" $(ARGS) $(QUIET_FAILURE)
 
 exercise: deps
-	@$(TOOLS)/exercise.sh "$(EX)"
+	@$(TOOLS)/exercise.sh "$(EX)" $(QUIET_FAILURE)
 
 hint:
-	@$(TOOLS)/hint.sh "$(EX)" "$(LEVEL)"
+	@$(TOOLS)/hint.sh "$(EX)" "$(LEVEL)" $(QUIET_FAILURE)
 
 progress: deps
 	@$(TOOLS)/progress.sh
 
 check: deps
-	@$(TOOLS)/check.sh "$(STAGE)" "$(SELECTOR)"
+	@$(TOOLS)/check.sh "$(STAGE)" "$(SELECTOR)" $(QUIET_FAILURE)
 
 fuzz:
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) SELECTOR=$(SELECTOR) JOBS=$(JOBS) $(TOOLS)/fuzz.sh
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) SELECTOR=$(SELECTOR) JOBS=$(JOBS) $(TOOLS)/fuzz.sh $(QUIET_FAILURE)
 
 bench: deps
 	@JOBS=$(JOBS) bench/run.sh full

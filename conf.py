@@ -5,11 +5,16 @@
 # unresolved cross-reference fails the build.
 import os
 import re
+import sys
 
 project = "metalio"
 author = "the metalio developers"
 copyright = "2026, the metalio developers"
 release = "0.1.0"
+
+# docs/_ext: the site's own directives (syscall-transcript: what the kernel
+# sees when a chapter's example runs, checked by tests/tools/transcripts.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "docs", "_ext"))
 
 extensions = [
     "breathe",
@@ -17,6 +22,7 @@ extensions = [
     "sphinx.ext.extlinks",
     "sphinx_copybutton",
     "sphinx_inline_tabs",
+    "syscall_transcript",
 ]
 
 root = os.path.dirname(os.path.abspath(__file__))
@@ -61,13 +67,15 @@ copybutton_prompt_is_regexp = True
 # "metalio::sys::" prefix in a signature would be an "unresolved reference".
 # Ignore exactly the namespace names; every class, function and type of
 # metalio must still resolve.
-_namespaces = (r"(metalio(::(io|sys|fault|unix|net|epoll|poll|kqueue|selector|rt|posix|udp|uds|pipe|fd_io|windows|iocp|afd))*"
-               r"|io|sys|fault|unix|net|epoll|poll|kqueue|selector|rt|posix|udp|uds|pipe|fd_io|windows|iocp|afd)"
+_namespaces = (r"(metalio(::(io|sys|fault|unix|net|epoll|poll|kqueue|selector|rt|posix|udp|uds|pipe|fd_io|windows|iocp|afd|uring))*"
+               r"|io|sys|fault|unix|net|epoll|poll|kqueue|selector|rt|posix|udp|uds|pipe|fd_io|windows|iocp|afd|uring)"
                r"(::(windows|afd))*")
 nitpick_ignore_regex = [(r"cpp:identifier", _namespaces)]
 # The kqueue selector's records are the system's C structs (struct kevent,
 # struct timespec), which no page of this site declares.
 nitpick_ignore_regex += [(r"cpp:identifier", r"(::)?(kevent|timespec)")]
+# Stage 10's ring is the kernel's own records (<linux/io_uring.h>).
+nitpick_ignore_regex += [(r"cpp:identifier", r"(io_uring_params|io_sqring_offsets|io_cqring_offsets|io_uring_sqe|io_uring_cqe)")]
 
 # Two spellings that Breathe copies from declarations but Sphinx cannot
 # resolve: the private bit constants in Interest's constant initializers
@@ -175,6 +183,25 @@ def _strip_doxygen_markup(app, doctree):
             block += nodes.Text(text)
 
 
+# The caption of an excerpt is its file's path. In a narrow window a long
+# path must break, but only after a "/": each directory goes into a span
+# that does not break (metalio.css), with a break opportunity after its
+# slash, so no name is cut in the middle or at one of its hyphens.
+def _breakable_path_captions(app, doctree):
+    import html
+    from docutils import nodes
+
+    for caption in doctree.findall(nodes.caption):
+        container = caption.parent
+        text = caption.astext()
+        if not container.get("literal_block") or "/" not in text or " " in text:
+            continue
+        parts = re.findall(r"[^/]*/|[^/]+$", text)
+        markup = "<wbr>".join(f'<span class="path-part">{html.escape(part)}</span>' for part in parts)
+        caption.clear()
+        caption += nodes.raw("", markup, format="html")
+
+
 # An id must be unique on its page. Two sources repeat one: furo wraps every
 # table in a container and copies all the table's attributes onto it, its
 # id included (a captioned table had its id twice, chapter 02); and Breathe
@@ -211,4 +238,31 @@ def _unique_ids():
 def setup(app):
     app.add_post_transform(_unique_ids())
     app.connect("doctree-read", _strip_doxygen_markup)
+    app.connect("doctree-read", _breakable_path_captions)
     app.connect("build-finished", _repair_debian_furo)
+
+# What a new reader waits for, measured by tests/tools/first-build.sh on a
+# fresh clone (docs/first-build.txt): |first-run-06|, |noop-run| and |first-serve| in the
+# chapters and on the testing page, |first-build-when| says where and when.
+def _first_build():
+    figures = {}
+    with open(os.path.join(root, "docs", "first-build.txt")) as f:
+        for line in f:
+            if ":" in line and not line.startswith("#"):
+                key, value = line.split(":", 1)
+                figures[key.strip()] = value.strip()
+
+    def duration(seconds):
+        seconds = int(seconds)
+        return f"{seconds // 60} min {seconds % 60} s" if seconds >= 60 else f"{seconds} s"
+
+    return "\n".join([
+        f".. |first-run-06| replace:: {duration(figures['run06'])}",
+        f".. |first-serve| replace:: {duration(figures['serve'])}",
+        f".. |noop-run| replace:: {figures['noop']} s",
+        f".. |first-build-when| replace:: {figures['cores']} cores, {figures['date']},"
+        f" load average {figures['load'].split()[0]} when it started",
+    ])
+
+
+rst_epilog = globals().get("rst_epilog", "") + "\n" + _first_build() + "\n"

@@ -18,7 +18,7 @@ mode=${1:-full}
 JOBS=${JOBS:-2}
 
 tests/tools/deps.sh g++ cmake pkg-config linux-perf strace wrk valgrind libuv1-dev libevent-dev libasio-dev \
-    libbenchmark-dev librust-mio-dev cargo rustc python3-matplotlib
+    libbenchmark-dev librust-mio-dev cargo rustc python3-matplotlib liburing-dev
 
 configure() {  # configure <dir> [cmake options...]
     local dir=$1

@@ -70,6 +70,12 @@ function(metalio_stage number)
     set_property(GLOBAL APPEND PROPERTY METALIO_STAGE${number}_EXAMPLE_NAMES ${name})
   endforeach()
 
+  # `make run CH=NN` builds only this target (the stage's examples and the
+  # library under them, no tests), then reads the list below to find them.
+  add_custom_target(stage${number}_examples)
+  if(examples)
+    add_dependencies(stage${number}_examples ${examples})
+  endif()
   # `make run CH=NN` reads this list to find the stage's programs.
   list(TRANSFORM examples REPLACE "(.+)" "$<TARGET_FILE:\\1>" OUTPUT_VARIABLE example_files)
   list(JOIN example_files "\n" example_lines)

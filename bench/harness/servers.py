@@ -35,5 +35,10 @@ def all_servers(build_epoll, build_poll, mio_binary):
         Server("libuv", "libuv", [os.path.join(build_epoll, "hello_libuv")]),
         Server("libevent", "libevent", [os.path.join(build_epoll, "hello_libevent")]),
         Server("asio", "Asio", [os.path.join(build_epoll, "hello_asio")]),
+        # Completion I/O (issue 22): io_uring, on metalio's stage-10 API and
+        # in C through liburing. Built only where stage 10 is (Linux, epoll).
+        Server("metalio-uring", "metalio, io_uring (stage-10 completion API)",
+               [os.path.join(build_epoll, "hello_metalio_uring")]),
+        Server("liburing", "raw io_uring in C (liburing)", [os.path.join(build_epoll, "hello_liburing")]),
     ]
     return servers

@@ -1,4 +1,4 @@
-"""The targets of issues 9 and 13, checked against one run's results.
+"""The targets of issues 9, 13 and 22, checked against one run's results.
 
 Each check returns (target, met: bool or None when not measured, the figure)."""
 
@@ -75,4 +75,16 @@ def check(results):
             "{value:.2f}x")
         add(f"{name}: zero-timeout poll <= 1.1x the raw call",
             _micro_ratio(results, selector, "metalio_poll_zero", raw_zero), 1.1, "{value:.2f}x")
+    # Issue 22: completion I/O on io_uring (stage 10) against readiness and
+    # against raw io_uring in C, all measured in this run.
+    u_i, u_s = _instr(results, "metalio-uring"), _sys(results, "metalio-uring")
+    add("io_uring (stage 10): syscalls/request < 0.5", u_s, 0.5, "{value:.2f}")
+    u_cpu = results["servers"].get("metalio-uring", {}).get("cpu_us")
+    base_cpu = results["servers"].get(BASE, {}).get("cpu_us")
+    add("io_uring (stage 10): CPU time/request below the short-read raw epoll server's", ratio(u_cpu, base_cpu), 1.0,
+        "{value:.2f}x")
+    add("io_uring (stage 10): zero allocations per request",
+        results["servers"].get("metalio-uring", {}).get("allocations"), 0.001, "{value:.3f}")
+    add("io_uring (stage 10): instructions/request <= 1.2x raw io_uring in C (liburing)",
+        ratio(u_i, _instr(results, "liburing")), 1.2, "{value:.2f}x")
     return rows

@@ -1,29 +1,36 @@
-// Exercise 02 — the other selector's language.
+// Exercise 02 — many pipes, one selector.
 //
-// Chapter 02 prints how the epoll selector turns interests into flags and
-// reported flags back into answers. The poll(2) selector does the same job
-// with poll(2)'s `events` and `revents` bits; the chapter explains its rules
-// but does not print them. Write them (`man 2 poll` lists the bits):
+// Write gather(): read every pipe in `readers` to its end, with one
+// sys::Selector and no threads, and return what came out of each, in the
+// order of `readers` (result[i] is everything read from readers[i]).
+// The writers write when they like, in any order, and may close at once.
 //
-//  1. interests_to_poll(): the `events` bits to ask poll(2) for. poll(2) has
-//     no edge-triggered mode (the poll selector emulates it in user space),
-//     so nothing but interest bits belongs here. READABLE must also hear
-//     about the peer shutting down its writing half: Linux's poll(2) has a
-//     bit for that too.
+//  - Register each fd (a non-blocking read end) for READABLE, with a token
+//    that tells you which one it is.
+//  - The selector is edge-triggered: a readable event is reported once per
+//    change, so on each one read until the fd says WouldBlock, or until a
+//    read returns 0 bytes (the writer closed; that pipe is finished:
+//    deregister it). What the reported flags say about a close is a hint;
+//    the read of 0 bytes is the fact.
+//  - Portable: the poll(2) selector (SELECTOR=poll) only imitates edges, and
+//    its page in chapter 02 says what a raw fd needs after it was drained.
+//  - A signal may interrupt select() or read(): try again.
+//  - If no event at all arrives for `idle_timeout`, give up with
+//    std::errc::timed_out (a writer that never closes must not hang you).
+//  - Any other error (a bad fd, say) is returned.
 //
-//  2. is_read_closed(): given the `revents` poll(2) reported, is the read
-//     half of the source closed? The rule is the one the chapter gives for
-//     epoll, in poll's bits.
+// Every system call through METALIO_SYSCALL (the selector's already are).
 #pragma once
 
-#include <cstdint>
+#include <chrono>
+#include <span>
+#include <string>
+#include <vector>
 
-#include "metalio/interest.hpp"
+#include "metalio/io.hpp"
 
 namespace metalio::exercise {
 
-std::uint32_t interests_to_poll(Interest interests);
-
-bool is_read_closed(std::uint32_t revents);
+io::Result<std::vector<std::string>> gather(std::span<const int> readers, std::chrono::milliseconds idle_timeout);
 
 }  // namespace metalio::exercise

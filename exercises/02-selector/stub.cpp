@@ -1,22 +1,20 @@
 // Exercise 02: your file. The task is in exercise.hpp; run
 // `make exercise EX=02` to test it, `make hint EX=02` if stuck.
-#include <poll.h>
+#include <unistd.h>
 
 #include "exercise.hpp"
+#include "metalio/events.hpp"
+#include "metalio/sys/selector.hpp"
+#include "metalio/sys/syscall.hpp"
 
 namespace metalio::exercise {
 
-std::uint32_t interests_to_poll(Interest interests) {
-    // TODO: the poll(2) bits for interests.is_readable(), is_writable() and
-    //       is_priority().
-    (void)interests;
-    return 0;
-}
-
-bool is_read_closed(std::uint32_t revents) {
-    // TODO: the chapter's read-closed rule, in poll(2)'s bits.
-    (void)revents;
-    return false;
+io::Result<std::vector<std::string>> gather(std::span<const int> readers, std::chrono::milliseconds idle_timeout) {
+    // TODO: a selector; register every reader; select until every one of
+    //       them has reached its end; read each to WouldBlock on its events.
+    (void)readers;
+    (void)idle_timeout;
+    return std::unexpected(std::make_error_code(std::errc::function_not_supported));
 }
 
 }  // namespace metalio::exercise

@@ -1,17 +1,16 @@
 // Exercise 04: your file. The task is in exercise.hpp; run
 // `make exercise EX=04` to test it, `make hint EX=04` if stuck.
-#include <sys/socket.h>
-
 #include "exercise.hpp"
-#include "metalio/sys/syscall.hpp"
+#include "metalio/events.hpp"
+#include "metalio/registry.hpp"
+#include "metalio/sys/selector.hpp"
 
 namespace metalio::exercise {
 
-io::Result<sys::OwnedFd> bind_listener(const net::SocketAddr& addr) {
-    // TODO: 1. socket (non-blocking, close-on-exec), held in a sys::OwnedFd
-    //       2. SO_REUSEADDR   3. bind to addr   4. listen(1024)
-    //       Each step through METALIO_SYSCALL; on failure return its error.
+io::Result<net::TcpStream> connect_within(const net::SocketAddr& addr, std::chrono::milliseconds timeout) {
+    // TODO: connect; register; wait; ask the stream; deregister.
     (void)addr;
+    (void)timeout;
     return std::unexpected(std::make_error_code(std::errc::function_not_supported));
 }
 

@@ -54,7 +54,7 @@ TEST_CASE("udp_echo sends a datagram from nc -u back to it") {
     CHECK_MESSAGE(rest.find("5 bytes from 127.0.0.1:") != std::string::npos, "the example printed:\n", rest);
 }
 
-TEST_CASE("unix_echo answers nc -U on a socket path and removes the file when it exits") {
+TEST_CASE("unix_echo answers nc -N -U on a socket path and removes the file when it exits") {
     const metalio::test::FdLeakCheck no_leak;
     const TempDir dir;
     const std::string path = dir.file("echo.sock");
@@ -62,7 +62,7 @@ TEST_CASE("unix_echo answers nc -U on a socket path and removes the file when it
     REQUIRE(example != nullptr);
     char line[512] = {};
     REQUIRE_MESSAGE(std::fgets(line, sizeof line, example) != nullptr, "the example printed nothing");
-    CHECK(std::string(line).find("nc -U " + path) != std::string::npos);
+    CHECK_MESSAGE(std::string(line).find("nc -N -U " + path) != std::string::npos, "the first line should say how to reach it: ", line);
     // -N: shut the connection down for writing at the end of input, so the
     // server sees end-of-file, sends the rest back and closes.
     const std::string reply = output_of("printf 'hello\\nworld\\n' | nc -N -U " + path);

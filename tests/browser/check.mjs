@@ -10,9 +10,11 @@
 //     a default ("auto") theme that stays light on a dark system;
 //   - a code excerpt wider than its column at 1280 px (a reader would have
 //     to scroll sideways to see the end of a line);
-//   - at 400 px, a page wider than the window.
+//   - at 400 px, a page wider than the window;
+//   - a chapter's strace transcript open before a click, or wider than its column.
 // Screenshots of every page at 1280 and 400 px (and a few in dark mode) go
-// to OUT (build/browser), so that a person can look at them.
+// to OUT (build/browser), so that a person can look at them; each strace
+// transcript, opened, has its own picture in OUT/transcripts.
 //
 // The browser is /usr/bin/chromium (Debian's package); nothing here
 // downloads one.
@@ -107,6 +109,11 @@ async function visit(page, url, width, record) {
     });
     try {
         await tab.goto(url, { waitUntil: "load" });
+        // What the kernel sees (a chapter's strace transcript) is collapsed
+        // when a page opens. The checks open it (showTranscripts).
+        const open = await tab.evaluate(() =>
+            [...document.querySelectorAll("details.syscall-transcript")].filter((block) => block.open).length);
+        if (open > 0) problem(page, `${open} strace transcript(s) open before a click: they must start collapsed`);
         await record(tab);
     } catch (error) {
         problem(page, `at ${width} px: ${error.message.split("\n")[0]}`);
@@ -114,8 +121,24 @@ async function visit(page, url, width, record) {
     await tab.close();
 }
 
+// Opens a page's strace transcripts, leaves a picture of each in
+// OUT/transcripts (the full-page screenshots show them closed, as a reader
+// first sees them), and returns a function that closes them again.
+async function showTranscripts(tab, page, label) {
+    const blocks = await tab.$$("details.syscall-transcript");
+    for (const [index, block] of blocks.entries()) {
+        await block.evaluate((element) => { element.open = true; });
+        await block.screenshot({ path: path.join(out, "transcripts", `${label}-${index + 1}-${shotName(page)}`) });
+    }
+    return () => tab.evaluate(() => {
+        for (const block of document.querySelectorAll("details.syscall-transcript")) block.open = false;
+    });
+}
+
+fs.mkdirSync(path.join(out, "transcripts"), { recursive: true });
 for (const page of pages) {
     await visit(page, base + page, 1280, async (tab) => {
+        const closeTranscripts = await showTranscripts(tab, page, "1280");
         const facts = await tab.evaluate(() => {
             const elementIds = [...document.querySelectorAll("[id]")].map((e) => e.id);
             const repeated = [...new Set(elementIds.filter((id, i) => elementIds.indexOf(id) !== i))];
@@ -124,6 +147,9 @@ for (const page of pages) {
             const links = [...document.querySelectorAll("a[href]")].map((a) => a.href);
             // A code block is too wide when its text does not fit the box the
             // theme gives it (the box then scrolls sideways).
+            const tooWide = (box) => box.scrollWidth > box.clientWidth + 1;
+            const wideTranscripts = [...document.querySelectorAll("details.syscall-transcript")].filter(tooWide)
+                .map((box) => `strace transcript: ${box.scrollWidth} px of text in ${box.clientWidth} px`);
             const wide = [...document.querySelectorAll("div.highlight pre")]
                 .filter((pre) => pre.scrollWidth > pre.clientWidth + 1)
                 .map((pre) => {
@@ -134,18 +160,21 @@ for (const page of pages) {
                     return `${caption || "(no caption)"}: ${pre.scrollWidth} px of text in ${pre.clientWidth} px; `
                         + `longest line ${longest.length} columns: ${longest.trim().slice(0, 60)}...`;
                 });
-            return { ids, links, wide, repeated };
+            return { ids, links, wide: wide.concat(wideTranscripts), repeated };
         });
         anchorsOf.set(page, new Set(facts.ids));
         linksOf.set(page, facts.links);
         for (const w of facts.wide) problem(page, `code excerpt wider than its column at 1280 px: ${w}`);
         // A repeated id makes a link to it land on whichever comes first.
         for (const id of facts.repeated) problem(page, `the id "${id}" is on more than one element`);
+        await closeTranscripts();
         await tab.screenshot({ path: path.join(out, "1280", shotName(page)), fullPage: true });
     });
     await visit(page, base + page, 400, async (tab) => {
+        const closeTranscripts = await showTranscripts(tab, page, "400");
         const overflow = await tab.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         if (overflow > 0) problem(page, `at 400 px the page is ${overflow} px wider than the window`);
+        await closeTranscripts();
         await tab.screenshot({ path: path.join(out, "400", shotName(page)), fullPage: true });
     });
 }
@@ -199,7 +228,8 @@ const luminance = (rgb) => {
     const [r, g, b] = (rgb.match(/\d+/g) || ["0", "0", "0"]).map(Number);
     return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 };
-for (const page of ["index.html", "chapters/02-selector.html", "chapters/07-waker.html"]) {
+// Chapter 09 has a diagram, which the dark theme inverts: look at it there.
+for (const page of ["index.html", "chapters/02-selector.html", "chapters/07-waker.html", "chapters/09-runtime.html"]) {
     for (const width of [1280, 400]) {
         await visit(page, base + page, width, async (tab) => {
             const toggle = tab.locator(".theme-toggle:visible").first();
@@ -216,6 +246,7 @@ for (const page of ["index.html", "chapters/02-selector.html", "chapters/07-wake
                 if ((await tab.evaluate(() => document.body.dataset.theme)) === "dark") {
                     dark = seen[seen.length - 1];
                     await tab.screenshot({ path: path.join(out, "dark", `${width}-${shotName(page)}`), fullPage: true });
+                    await (await showTranscripts(tab, page, `dark-${width}`))();
                 }
             }
             if (new Set(seen).size < 2) problem(page, `the toggle does not change the colours (${seen[0]})`);
@@ -245,7 +276,7 @@ await context.close();
 server.close();
 fs.rmSync(profile, { recursive: true, force: true });
 
-console.log(`${pages.length} pages checked at 1280 and 400 px; screenshots in ${out}/{1280,400,dark}`);
+console.log(`${pages.length} pages checked at 1280 and 400 px; screenshots in ${out}/{1280,400,dark,transcripts}`);
 if (problems.length) {
     const unique = [...new Set(problems)];
     for (const p of unique) console.log(`FAIL ${p}`);

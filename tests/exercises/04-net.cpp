@@ -1,131 +1,125 @@
-// Tests of exercise 04 (bind_listener). Each message says what to change.
-#include <fcntl.h>
+// Tests of exercise 04 (connect_within: a connect that is really done).
+// Each message says what to change.
+#include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "exercise.hpp"
 #include "metalio/events.hpp"
 #include "metalio/net/tcp_listener.hpp"
 #include "metalio/registry.hpp"
-#include "metalio/sys/unix/net.hpp"
+#include "metalio/sys/owned_fd.hpp"
+#include "metalio/sys/selector.hpp"
 #include "metalio_test.hpp"
-#include "waitable_registry.hpp"
 
-using metalio::exercise::bind_listener;
-using metalio::net::SocketAddr;
-namespace fault = metalio::sys::fault;
 using namespace std::chrono_literals;
+using metalio::Interest;
+using metalio::Token;
+using metalio::exercise::connect_within;
+using metalio::net::SocketAddr;
+using metalio::net::TcpListener;
+using metalio::sys::OwnedFd;
 
 namespace {
 
-using metalio::test::why;
+SocketAddr loopback(std::uint16_t port = 0) {
+    auto addr = SocketAddr::parse("127.0.0.1:" + std::to_string(port));
+    REQUIRE(addr.has_value());
+    return *addr;
+}
 
-SocketAddr localhost() { return SocketAddr::v4({127, 0, 0, 1}, 0); }
-
-int int_option(int fd, int name) {
-    int value = 0;
-    socklen_t length = sizeof value;
-    REQUIRE(::getsockopt(fd, SOL_SOCKET, name, &value, &length) == 0);
-    return value;
+// A port on which nobody listens: bound by a listener that is then closed.
+SocketAddr closed_port() {
+    auto listener = TcpListener::bind(loopback());
+    REQUIRE(listener.has_value());
+    auto addr = listener->local_addr();
+    REQUIRE(addr.has_value());
+    return *addr;
 }
 
 }  // namespace
 
-TEST_CASE("bind_listener returns a socket bound to the address, on the port the kernel chose") {
+TEST_CASE("a connect to a listening server returns a connected stream") {
     const metalio::test::FdLeakCheck no_leak;
-    const auto fd = bind_listener(localhost());
-    REQUIRE_MESSAGE(fd.has_value(), "bind_listener(127.0.0.1:0) returned an error: ", why(fd));
-    const auto bound = metalio::sys::net::local_addr(fd->get());
-    REQUIRE_MESSAGE(bound.has_value(), "the fd is not a bound socket: ", why(bound));
-    CHECK_MESSAGE(bound->is_ipv4(), "asked for 127.0.0.1, got ", bound->to_string());
-    CHECK_MESSAGE(bound->port() != 0, "the socket is not bound: call bind with addr.to_raw()");
+    auto listener = TcpListener::bind(loopback());
+    REQUIRE(listener.has_value());
+    const auto addr = listener->local_addr();
+    REQUIRE(addr.has_value());
+    auto stream = connect_within(*addr, 5s);
+    REQUIRE_MESSAGE(stream.has_value(), "connect_within() failed: ", metalio::test::why(stream),
+                    ". (A server that says nothing never makes the stream readable: which interest reports the "
+                    "end of a connect?)");
+    const auto peer = stream->peer_addr();
+    REQUIRE_MESSAGE(peer.has_value(), "the stream returned is not connected: ", metalio::test::why(peer));
+    CHECK(peer->port() == addr->port());
 }
 
-TEST_CASE("the socket is non-blocking and close-on-exec") {
+TEST_CASE("a refused connect is that error, not a stream") {
     const metalio::test::FdLeakCheck no_leak;
-    const auto fd = bind_listener(localhost());
-    REQUIRE_MESSAGE(fd.has_value(), "bind_listener returned an error: ", why(fd));
-    CHECK_MESSAGE((::fcntl(fd->get(), F_GETFL) & O_NONBLOCK) != 0,
-                  "accept() on this socket would block the event loop: add SOCK_NONBLOCK to socket()'s type");
-    CHECK_MESSAGE((::fcntl(fd->get(), F_GETFD) & FD_CLOEXEC) != 0,
-                  "the socket would leak into programs this process starts: add SOCK_CLOEXEC to socket()'s type");
+    const auto addr = closed_port();
+    const auto stream = connect_within(addr, 5s);
+    REQUIRE_MESSAGE(!stream.has_value(), "nobody listens on port ", addr.port(), ", yet connect_within() returned a "
+                    "stream: a refused connect is reported as an event too; ask the stream (take_error, "
+                    "peer_addr) whether the handshake succeeded");
+    CHECK_MESSAGE(stream.error() == std::errc::connection_refused,
+                  "the connect was refused; return that error (ECONNREFUSED), got: ", metalio::test::why(stream));
 }
 
-TEST_CASE("SO_REUSEADDR is set") {
+TEST_CASE("the stream returned can be registered with the caller's own selector") {
     const metalio::test::FdLeakCheck no_leak;
-    const auto fd = bind_listener(localhost());
-    REQUIRE_MESSAGE(fd.has_value(), "bind_listener returned an error: ", why(fd));
-    CHECK_MESSAGE(int_option(fd->get(), SO_REUSEADDR) != 0,
-                  "SO_REUSEADDR is off: set it with setsockopt(SOL_SOCKET, SO_REUSEADDR, 1) before bind");
+    auto listener = TcpListener::bind(loopback());
+    REQUIRE(listener.has_value());
+    const auto addr = listener->local_addr();
+    REQUIRE(addr.has_value());
+    auto stream = connect_within(*addr, 5s);
+    REQUIRE_MESSAGE(stream.has_value(), "connect_within() failed: ", metalio::test::why(stream));
+    auto selector = metalio::sys::Selector::create();
+    REQUIRE(selector.has_value());
+    const metalio::Registry mine(std::move(*selector));
+    const auto registered = mine.register_(*stream, Token{7}, Interest::READABLE);
+    CHECK_MESSAGE(registered.has_value(), "registering the returned stream with another selector failed (",
+                  metalio::test::why(registered), "): a stream remembers the selector it is registered with "
+                  "(chapter 03); deregister it from yours before returning it");
+    if (registered.has_value()) (void)mine.deregister(*stream);
 }
 
-TEST_CASE("the socket listens: a client's connection can be accepted") {
+TEST_CASE("a connect that does not finish in time is timed_out") {
     const metalio::test::FdLeakCheck no_leak;
-    auto fd = bind_listener(localhost());
-    REQUIRE_MESSAGE(fd.has_value(), "bind_listener returned an error: ", why(fd));
-    CHECK_MESSAGE(int_option(fd->get(), SO_ACCEPTCONN) != 0, "the socket is not listening: call listen(fd, 1024)");
-
-    const auto registry = metalio::test::make_waitable_registry();
-    const auto listener = metalio::net::TcpListener::from_raw_fd(fd->release());
-    REQUIRE(registry.register_(listener, metalio::Token{0}, metalio::Interest::READABLE));
-    const auto address = listener.local_addr();
-    REQUIRE(address.has_value());
-    const auto client = metalio::net::TcpStream::connect(*address);
-    REQUIRE_MESSAGE(client.has_value(), "could not connect to the socket: ", why(client));
-    metalio::Events events = metalio::Events::with_capacity(4);
-    REQUIRE(registry.selector.select(events, 5s));
-    CHECK_MESSAGE(!events.empty(), "no connection arrived within 5 s: is the socket listening?");
-    const auto accepted = listener.accept();
-    CHECK_MESSAGE(accepted.has_value(), "accept failed: ", why(accepted));
-}
-
-TEST_CASE("an IPv6 address gets an IPv6 socket") {
-    const metalio::test::FdLeakCheck no_leak;
-    const auto loopback = SocketAddr::parse("[::1]:0");
-    REQUIRE(loopback.has_value());
-    const auto fd = bind_listener(*loopback);
-    if (!fd && fd.error() == std::errc::address_not_available) {
-        MESSAGE("SKIPPED: this machine has no IPv6 loopback ::1 (see `ip -6 addr show lo`)");
-        return;
+    // A listener whose accept queue is full: Linux drops further SYNs (and
+    // the client would retry only after a second), so the next connect
+    // stays unfinished. listen(0) holds one connection; two fill it.
+    OwnedFd full(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    REQUIRE(full.get() >= 0);
+    const auto any = loopback().to_raw();
+    REQUIRE(::bind(full.get(), any.get(), any.length) == 0);
+    REQUIRE(::listen(full.get(), 0) == 0);
+    sockaddr_storage bound{};
+    socklen_t length = sizeof bound;
+    REQUIRE(::getsockname(full.get(), reinterpret_cast<sockaddr*>(&bound), &length) == 0);
+    const auto addr = SocketAddr::from_raw(bound, length);
+    REQUIRE(addr.has_value());
+    std::vector<metalio::net::TcpStream> fillers;
+    for (int i = 0; i < 2; ++i) {
+        auto filler = metalio::net::TcpStream::connect(*addr);
+        REQUIRE(filler.has_value());
+        fillers.push_back(std::move(*filler));
     }
-    REQUIRE_MESSAGE(fd.has_value(), "bind_listener([::1]:0) failed: ", why(fd),
-                    " (create the socket with addr.family(), not AF_INET)");
-    const auto bound = metalio::sys::net::local_addr(fd->get());
-    REQUIRE(bound.has_value());
-    CHECK(bound->is_ipv6());
-}
+    // Let the first handshake finish, so that the queue really is full.
+    pollfd first{fillers.front().as_raw_fd(), POLLOUT, 0};
+    REQUIRE(::poll(&first, 1, 5000) == 1);
 
-TEST_CASE("an address in use is reported as EADDRINUSE, and the new socket is closed") {
-    const metalio::test::FdLeakCheck no_leak;
-    const auto first = bind_listener(localhost());
-    REQUIRE_MESSAGE(first.has_value(), "bind_listener returned an error: ", why(first));
-    const auto taken = metalio::sys::net::local_addr(first->get());
-    REQUIRE(taken.has_value());
-    const auto second = bind_listener(*taken);
-    REQUIRE_MESSAGE(!second.has_value(), "two sockets listen on ", taken->to_string(), ": is bind's error checked?");
-    CHECK_MESSAGE(second.error() == std::errc::address_in_use, "expected bind's own error, got ",
-                  metalio::test::why(second));
-}
-
-TEST_CASE("whichever step fails, its error comes back and the socket is closed") {
-    struct Step {
-        const char* name;
-        int error;
-    };
-    for (const Step step : {Step{"socket", EMFILE}, Step{"setsockopt", ENOPROTOOPT}, Step{"bind", EACCES},
-                            Step{"listen", EOPNOTSUPP}}) {
-        const std::string failing_call = step.name;
-        CAPTURE(failing_call);
-        const metalio::test::FdLeakCheck no_leak;  // checked after each step
-        fault::reset();
-        fault::fail_next(step.name, step.error);
-        const auto fd = bind_listener(localhost());
-        fault::reset();
-        REQUIRE_MESSAGE(!fd.has_value(), step.name, " was made to fail, but bind_listener reported success: is ",
-                        step.name, " called, and through METALIO_SYSCALL?");
-        CHECK_MESSAGE(fd.error() == std::error_code(step.error, std::system_category()),
-                      "bind_listener must return the failing call's own error, got: ", why(fd));
-    }
+    const auto started = std::chrono::steady_clock::now();
+    const auto stream = connect_within(*addr, 200ms);
+    const auto waited = std::chrono::steady_clock::now() - started;
+    REQUIRE_MESSAGE(!stream.has_value(), "the server could not take the connection, yet connect_within() "
+                    "returned a stream");
+    CHECK_MESSAGE(stream.error() == std::errc::timed_out, "no event came within the timeout: return "
+                  "std::errc::timed_out, got: ", metalio::test::why(stream));
+    CHECK_MESSAGE(waited >= 200ms, "connect_within() gave up before its timeout had passed");
 }

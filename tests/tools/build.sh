@@ -37,23 +37,62 @@ elif [[ $name == poll || $name == *-poll ]]; then
 else
     options+=(-DMETALIO_SELECTOR=epoll)
 fi
+# A new build directory uses Ninja: a build with nothing to do then takes a
+# fraction of a second where Make's recursive makefiles take seconds (one
+# `make` and several `cmake` processes per target). A directory made
+# earlier keeps the generator it was made with (CMake cannot switch it).
+if [[ ! -f build/$name/CMakeCache.txt ]] && command -v ninja >/dev/null; then
+    options+=(-G Ninja)
+fi
 targets=()
 for target in ${BUILD_TARGETS:-}; do targets+=(--target "$target"); done
 mkdir -p "build/$name"
 log=build/$name/build.log
+# Configure only when something the configuration depends on changed: the
+# options, or the set of stages, exercises, learner files and test suites
+# (globbed once at configure time). Anything else, such as an edited
+# CMakeLists.txt, makes `cmake --build` configure again by itself. This
+# saves the seconds of a configure on every `make run`.
+key=$(printf '%s\n' "${options[@]}" "$@" "LIBKQUEUE_PREFIX=${LIBKQUEUE_PREFIX:-}" \
+      code/*/ exercises/*/ exercises/*/exercise.cpp tests/conformance/*/CMakeLists.txt)
+configured() {
+    [[ -f build/$name/CMakeCache.txt && -f build/$name/configure.key && $(<"build/$name/configure.key") == "$key" ]]
+}
 if [[ ! -f build/$name/CMakeCache.txt ]]; then
-    echo "== building build/$name (the first build of a checkout takes two to three minutes on two idle cores, longer on a busy machine; later builds only recompile what changed)"
+    echo "== building ${BUILD_TARGETS:-everything} in build/$name (a first build: only what this command needs; later builds recompile only what changed)"
+elif [[ -n ${BUILD_TARGETS:-} ]]; then
+    echo "== building ${BUILD_TARGETS} in build/$name"
 else
     echo "== building build/$name"
 fi
+configure() {
+    configured && return 0
+    rm -f "build/$name/configure.key"
+    cmake -S . -B "build/$name" "${options[@]}" "$@" || return
+    printf '%s\n' "$key" >"build/$name/configure.key"
+}
 if [[ ${VERBOSE:-0} == 1 ]]; then
-    cmake -S . -B "build/$name" "${options[@]}" "$@"
+    configure "$@"
     cmake --build "build/$name" -j"${JOBS:-2}" "${targets[@]}"
     exit
 fi
-if ! cmake -S . -B "build/$name" "${options[@]}" "$@" >"$log" 2>&1 ||
-   ! cmake --build "build/$name" -j"${JOBS:-2}" "${targets[@]}" >>"$log" 2>&1; then
-    grep -v -E '^(\[ *[0-9]+%\]|gmake|make\[|Consolidate|Scanning|-- )' "$log" >&2 || true
+source "$(dirname "$0")/quiet-build.sh"
+configure_and_build() {
+    configure "$@" || return
+    # Ninja directly when it is the generator: it re-runs CMake by itself
+    # when a CMakeLists.txt changed, and it saves the start of a cmake
+    # process (more than half of a build with nothing to do).
+    if [[ -f build/$name/build.ninja ]]; then
+        ninja -C "build/$name" -j"${JOBS:-2}" ${BUILD_TARGETS:-}
+    else
+        cmake --build "build/$name" -j"${JOBS:-2}" "${targets[@]}"
+    fi
+}
+: >"$log"
+if ! quiet_build "$log" configure_and_build "$@"; then
+    # Without the progress lines, and without Ninja's copy of each failed
+    # command line (the compiler's messages follow it).
+    grep -v -E '^(\[ *[0-9]+%\]|\[[0-9]+/[0-9]+\]|gmake|make\[|Consolidate|Scanning|-- |ninja: |(ccache )?/[^ ]+ -)' "$log" >&2 || true
     echo "The build of build/$name failed: the compiler's messages are above (everything: $log)." >&2
     exit 1
 fi

@@ -8,6 +8,7 @@
 set -euo pipefail
 stage=${1:-}
 selector=${2:-both}
+[[ $stage =~ ^[0-9]$ ]] && stage=0$stage
 stages=$(ls tests | grep -E '^[0-9][0-9]-' | cut -c1-2 | tr '\n' ' ')
 if [[ ! $stage =~ ^[0-9][0-9]$ ]] || [[ ! -d $(ls -d tests/"$stage"-* 2>/dev/null | head -n1 || true) ]]; then
     echo "make check needs a stage that has tests: type make check STAGE=NN SELECTOR=epoll|poll|both, with NN one of ${stages% }." >&2

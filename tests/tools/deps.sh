@@ -10,12 +10,26 @@ if ! command -v dpkg-query >/dev/null; then
     exit 1
 fi
 
+# Every make target runs this first, so it must cost next to nothing when
+# everything is there: a stamp remembers the last list found complete, and
+# holds while dpkg's database is older than it; otherwise one dpkg-query
+# for all of them.
+stamp=build/.packages-installed
+if [[ -f $stamp && $stamp -nt /var/lib/dpkg/status && $(<"$stamp") == "$*" ]]; then
+    exit 0
+fi
+declare -A installed=()
+while read -r want ok state package; do
+    [[ "$want $ok $state" == "install ok installed" ]] && installed[${package%%:*}]=1
+done < <(dpkg-query -W -f='${Status} ${Package}\n' "$@" 2>/dev/null)
 missing=()
 for package in "$@"; do
-    status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
-    [[ "$status" == "install ok installed" ]] || missing+=("$package")
+    [[ -n ${installed[$package]:-} ]] || missing+=("$package")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+if [[ ${#missing[@]} -eq 0 ]]; then
+    mkdir -p build && echo "$*" >"$stamp"
+    exit 0
+fi
 
 echo "Installing missing Debian packages: ${missing[*]}"
 if [[ $(id -u) -eq 0 ]]; then
@@ -28,5 +42,8 @@ else
     exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -q
-"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+# Another apt-get or dpkg (a second make, the system's updates) may hold
+# apt's locks: wait up to ten minutes for it instead of failing at once.
+wait_for_lock=(-o DPkg::Lock::Timeout=600)
+"${sudo[@]}" apt-get "${wait_for_lock[@]}" update -q
+"${sudo[@]}" apt-get "${wait_for_lock[@]}" install -y -q --no-install-recommends "${missing[@]}"

@@ -3,7 +3,7 @@
 # exercises/NN-slug/exercise.cpp (copied from stub.cpp the first time).
 set -uo pipefail
 source "$(dirname "$0")/exercise-lib.sh"
-number=${1:-}
+number=$(two_digits "${1:-}")
 home=$(exercise_home "$number") || exit 2
 mine=$home/exercise.cpp
 
@@ -16,12 +16,11 @@ fi
 
 echo "== Building $mine"
 if ! build_mine "$number"; then
-    echo
-    echo "Your file does not compile yet: the compiler's messages are above."
+    echo "Not done yet: make it compile, then run make exercise EX=$number again."
     exit 1
 fi
 echo "== Testing $mine"
-binary=build/epoll/tests/exercise${number}_mine
+binary=$(mine_binary "$number")
 output=$("$binary" --no-path-filenames=true --no-version=true 2>&1)
 status=$?
 echo "$output" | grep -v -E '^\[doctest\] (doctest version|run with)'

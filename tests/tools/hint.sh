@@ -2,7 +2,8 @@
 # hint.sh NN LEVEL: prints one hint of exercise NN.
 set -euo pipefail
 source "$(dirname "$0")/exercise-lib.sh"
-home=$(exercise_home "${1:-}" hint)
+set -- "$(two_digits "${1:-}")" "${2:-1}"
+home=$(exercise_home "$1" hint)
 level=${2:-1}
 count=$(ls "$home"/hints | wc -l)
 file=$home/hints/$level.md

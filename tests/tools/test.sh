@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # test.sh: everything that must pass, in the order a failure is cheapest to read.
 #   1. every stage on the epoll selector, plus the exercise honesty checks
+#   1b. a learner's path: make exercise and make progress on a scratch copy,
+#      with a stub, a wrong answer, the solution and a file that does not
+#      compile (tests/tools/learner-path.sh)
 #   2. every stage on the poll(2) selector
 #   3. every stage under AddressSanitizer + UndefinedBehaviorSanitizer (both selectors)
 #   4. every stage under ThreadSanitizer (both selectors)
@@ -95,6 +98,7 @@ if [[ ${1:-} == kqueue ]]; then
 fi
 
 step "epoll: stages and exercises" suite epoll
+step "exercises: a learner's path (make exercise, make progress)" tests/tools/learner-path.sh
 step "poll(2): stages" suite poll -DMETALIO_BUILD_EXERCISES=OFF
 step "epoll under ASan+UBSan" suite asan-epoll -DMETALIO_SANITIZE=address,undefined -DMETALIO_BUILD_EXERCISES=OFF
 step "poll(2) under ASan+UBSan" suite asan-poll -DMETALIO_SANITIZE=address,undefined -DMETALIO_BUILD_EXERCISES=OFF

@@ -4,9 +4,9 @@
 // connection when the client has finished sending. With a second argument N
 // it exits after N connections have closed (the tests use that).
 //
-// Run it with `make run CH=08 ARGS=...` (see chapter 08) and, in a second
-// terminal:
-//     nc -U metalio-echo.sock
+// Run it with `make run CH=08 EXAMPLE=unix_echo` (see chapter 08) and, in a
+// second terminal:
+//     nc -N -U metalio-echo.sock
 // A socket file left by an earlier run is removed first; the file is removed
 // again when the server exits after N connections.
 #include <sys/stat.h>
@@ -101,7 +101,9 @@ int main(int argc, char** argv) {
     if (auto done = registry.register_(*listener, kListener, Interest::READABLE); !done) {
         return fail("register", done.error());
     }
-    std::printf("echoing on %s; try: nc -U %s\n", path, path);
+    // -N: Debian's nc then shuts down its writing half at Ctrl-D, the
+    // end-of-file this server answers by closing the connection.
+    std::printf("echoing on %s; try: nc -N -U %s\n", path, path);
     std::fflush(stdout);
 
     std::map<std::size_t, Client> clients;

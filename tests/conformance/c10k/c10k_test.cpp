@@ -42,6 +42,7 @@
 #include "metalio/poll.hpp"
 #include "metalio/sys/owned_fd.hpp"
 #include "metalio/waker.hpp"
+#include "client_process.hpp"
 #include "metalio_test.hpp"
 
 extern char** environ;
@@ -245,56 +246,6 @@ private:
 
 // ---------------------------------------------------------------- client
 
-struct ClientResult {
-    bool exited_cleanly = false;
-    bool timed_out = false;
-    std::string output;
-};
-
-ClientResult run_client(std::uint16_t port, std::chrono::steady_clock::time_point deadline) {
-    int out[2];
-    REQUIRE(::pipe2(out, O_CLOEXEC | O_NONBLOCK) == 0);
-    metalio::sys::OwnedFd read_end(out[0]);
-    metalio::sys::OwnedFd write_end(out[1]);
-    const std::string port_text = std::to_string(port);
-    const std::string count_text = std::to_string(kConnections);
-    const std::string window_text = std::to_string(kWindow);
-    const std::string timeout_text = std::to_string(std::chrono::seconds(kClientTimeout).count());
-    std::vector<char*> argv = {const_cast<char*>(METALIO_C10K_CLIENT), const_cast<char*>(port_text.c_str()),
-                               const_cast<char*>(count_text.c_str()), const_cast<char*>(window_text.c_str()),
-                               const_cast<char*>(timeout_text.c_str()), nullptr};
-    posix_spawn_file_actions_t actions;
-    REQUIRE(::posix_spawn_file_actions_init(&actions) == 0);
-    REQUIRE(::posix_spawn_file_actions_adddup2(&actions, write_end.get(), STDOUT_FILENO) == 0);
-    pid_t pid = -1;
-    const int spawned = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    ::posix_spawn_file_actions_destroy(&actions);
-    REQUIRE_MESSAGE(spawned == 0, "could not start the client ", argv[0], ": ", std::strerror(spawned));
-    write_end = metalio::sys::OwnedFd(-1);
-
-    ClientResult result;
-    int status = 0;
-    for (;;) {
-        char buffer[512];
-        ssize_t got;
-        while ((got = ::read(read_end.get(), buffer, sizeof buffer)) > 0) result.output.append(buffer, got);
-        const pid_t done = ::waitpid(pid, &status, WNOHANG);
-        if (done == pid) break;
-        if (std::chrono::steady_clock::now() > deadline) {
-            result.timed_out = true;
-            ::kill(pid, SIGKILL);
-            ::waitpid(pid, &status, 0);
-            break;
-        }
-        std::this_thread::sleep_for(20ms);
-    }
-    char buffer[512];
-    ssize_t got;
-    while ((got = ::read(read_end.get(), buffer, sizeof buffer)) > 0) result.output.append(buffer, got);
-    result.exited_cleanly = !result.timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    return result;
-}
-
 }  // namespace
 
 TEST_CASE("c10k: one metalio thread echoes on 10,000 simultaneous connections, byte for byte") {
@@ -330,7 +281,7 @@ TEST_CASE("c10k: one metalio thread echoes on 10,000 simultaneous connections, b
     ServerReport report;
     std::thread server_thread([&] { report = server->run(); });
 
-    const ClientResult client = run_client(address->port(), deadline);
+    const c10k::ClientResult client = c10k::run_client(address->port(), deadline, kConnections, kWindow, kClientTimeout);
     if (!client.exited_cleanly) (void)stop->wake();  // the server would wait for closes that never come
     server_thread.join();
     server.reset();

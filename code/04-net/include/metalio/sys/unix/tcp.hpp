@@ -17,9 +17,13 @@
 #include "metalio/sys/socket.hpp"
 #include "metalio/sys/syscall.hpp"
 
+/// @cond
+// Declared here, defined (and documented) in net/tcp_stream.hpp: hidden
+// from Doxygen, which would otherwise place the enum in this file.
 namespace metalio::net {
-enum class Shutdown;  // net/tcp_stream.hpp
+enum class Shutdown;
 }  // namespace metalio::net
+/// @endcond
 
 namespace metalio::sys::tcp {
 

@@ -12,9 +12,13 @@
 #include "metalio/net/socket_addr.hpp"
 #include "metalio/sys/socket.hpp"
 
+/// @cond
+// Declared here, defined (and documented) in net/tcp_stream.hpp: hidden
+// from Doxygen, which would otherwise place the enum in this file.
 namespace metalio::net {
-enum class Shutdown;  // net/tcp_stream.hpp
+enum class Shutdown;
 }  // namespace metalio::net
+/// @endcond
 
 namespace metalio::sys::tcp {
 

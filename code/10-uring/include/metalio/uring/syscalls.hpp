@@ -1,0 +1,38 @@
+/// @file
+/// The three system calls of io_uring, wrapped like every other call.
+#pragma once
+
+#include <linux/io_uring.h>
+
+#include <cstddef>
+
+#include "metalio/io.hpp"
+#include "metalio/sys/owned_fd.hpp"
+
+namespace metalio::sys::uring {
+
+// [syscalls]
+/// `io_uring_setup(entries, params)`: creates a ring of at least @p entries
+/// submission slots and returns its descriptor. The kernel fills @p params
+/// with the sizes and the offsets of the head, tail, mask and array fields
+/// inside the two regions that mmap() then maps.
+///
+/// glibc has no wrapper for any of the three calls, so they go through
+/// `syscall(2)` by number, still inside metalio::sys::syscall: each has a
+/// fault point under its own name ("io_uring_setup", "io_uring_enter").
+/// Introduced in chapter 10 (uring).
+io::Result<OwnedFd> setup(unsigned entries, io_uring_params& params) noexcept;
+
+/// `io_uring_enter(fd, to_submit, min_complete, flags)`: hands the kernel
+/// the first @p to_submit queued entries and, with IORING_ENTER_GETEVENTS
+/// in @p flags, waits until @p min_complete completions are in the
+/// completion queue. Returns how many entries the kernel took.
+io::Result<unsigned> enter(int fd, unsigned to_submit, unsigned min_complete, unsigned flags) noexcept;
+
+/// `mmap` of @p length bytes of the ring @p fd at @p offset
+/// (IORING_OFF_SQ_RING, IORING_OFF_CQ_RING or IORING_OFF_SQES), shared
+/// with the kernel and populated at once.
+io::Result<void*> map(int fd, std::size_t length, long long offset) noexcept;
+// [syscalls]
+
+}  // namespace metalio::sys::uring

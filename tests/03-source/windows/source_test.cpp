@@ -7,6 +7,7 @@
 
 #include "metalio/events.hpp"
 #include "metalio/io_source.hpp"
+#include "metalio/sys/fault.hpp"
 #include "waitable_registry.hpp"
 #include "windows_socket_pair.hpp"
 
@@ -85,6 +86,39 @@ TEST_CASE("do_io re-arms after WouldBlock: a drained socket reports new data aga
     REQUIRE(ready.size() == 1);
     CHECK(ready[0].token() == Token{5});
     CHECK(ready[0].is_readable());
+    REQUIRE(registry.deregister(source));
+}
+
+TEST_CASE("a re-arm that failed reaches the operation: do_io returns its error instead of WouldBlock") {
+    auto pair = metalio::test::socket_pair();
+    const IoSource source(std::move(pair.b));
+    const WaitableRegistry registry = make_registry();
+    REQUIRE(registry.register_(source, Token{6}, Interest::READABLE));
+    Events events = Events::with_capacity(4);
+    REQUIRE(::send(pair.a.get(), "one", 3, 0) == 3);
+    REQUIRE(poll_once(registry, events, 5s).size() == 1);
+    // The completion queued the socket's next poll; the next select starts
+    // it, and that start fails: an error event for this socket alone.
+    metalio::sys::fault::reset();
+    metalio::sys::fault::fail_next("NtDeviceIoControlFile", ERROR_NOT_ENOUGH_MEMORY);
+    const auto failed = poll_once(registry, events, 5s);
+    metalio::sys::fault::reset();
+    REQUIRE(failed.size() == 1);
+    CHECK(failed[0].token() == Token{6});
+    CHECK(failed[0].is_error());
+    char buffer[16];
+    CHECK(read_some(source, buffer, sizeof buffer) == 3);
+    // The operation that would block re-arms, and learns why the last
+    // re-arm failed: that error, not WouldBlock (mio's do_io does the same).
+    const auto reported = read_some(source, buffer, sizeof buffer);
+    REQUIRE_FALSE(reported.has_value());
+    CHECK(reported.error() == std::errc::not_enough_memory);
+    // Re-armed all the same: new data is an event.
+    REQUIRE(::send(pair.a.get(), "two", 3, 0) == 3);
+    const auto ready = poll_once(registry, events, 5s);
+    REQUIRE(ready.size() == 1);
+    CHECK(ready[0].is_readable());
+    CHECK_FALSE(ready[0].is_error());
     REQUIRE(registry.deregister(source));
 }
 

@@ -7,7 +7,7 @@
 #include <climits>
 #include <mutex>
 #include <new>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "metalio/events.hpp"
@@ -33,24 +33,40 @@ std::atomic<std::size_t> next_id{1};
 constexpr long kMaxGroupSize = 32;
 // [group-size]
 
-// The AFD flags each interest asks for.
-constexpr std::uint32_t kReadableInterest = kReadableFlags | kReadClosedFlags;
-constexpr std::uint32_t kWritableInterest = kWritableFlags | kWriteClosedFlags;
+// The AFD flags each interest asks for (kRearmFailed is the selector's own,
+// never the driver's).
+constexpr std::uint32_t kReadableInterest = (kReadableFlags | kReadClosedFlags) & ~kRearmFailed;
+constexpr std::uint32_t kWritableInterest = (kWritableFlags | kWriteClosedFlags) & ~kRearmFailed;
 
 enum class PollStatus { idle, pending, cancelled };
 
 // [base-socket]
-// A layered service provider (LSP) may hand out its own socket handle on
-// top of the one the AFD driver knows; polls must name the base one.
-io::Result<SOCKET> base_socket(SOCKET socket) noexcept {
+io::Result<SOCKET> ask_base_socket(SOCKET socket, DWORD ioctl) noexcept {
     SOCKET base = INVALID_SOCKET;
     DWORD bytes = 0;
-    const auto asked = METALIO_WINCALL(fails_with_socket_error, WSAIoctl, socket, DWORD{SIO_BASE_HANDLE},
-                                       LPVOID{nullptr}, DWORD{0}, static_cast<LPVOID>(&base), DWORD{sizeof base},
-                                       &bytes, LPWSAOVERLAPPED{nullptr},
-                                       LPWSAOVERLAPPED_COMPLETION_ROUTINE{nullptr});
+    const auto asked = METALIO_WINCALL(fails_with_socket_error, WSAIoctl, socket, ioctl, LPVOID{nullptr}, DWORD{0},
+                                       static_cast<LPVOID>(&base), DWORD{sizeof base}, &bytes,
+                                       LPWSAOVERLAPPED{nullptr}, LPWSAOVERLAPPED_COMPLETION_ROUTINE{nullptr});
     if (!asked) return std::unexpected(asked.error());
     return base;
+}
+
+// A layered service provider (LSP: some antivirus and VPN products) may hand
+// out its own socket handle on top of the one the AFD driver knows; polls
+// must name the base one. SIO_BASE_HANDLE asks for it and no LSP should
+// intercept it, but some do and fail it; then mio, and metalio, ask the
+// three ioctls an LSP answers for select() and WSAPoll(), in that order.
+// mio takes their answer only when it differs from the socket itself;
+// metalio takes the first answer and lets register() find out at once
+// whether the driver knows that handle: its first poll starts there, and a
+// handle the driver rejects fails the registration.
+io::Result<SOCKET> base_socket(SOCKET socket) noexcept {
+    const auto base = ask_base_socket(socket, SIO_BASE_HANDLE);
+    if (base) return base;
+    for (const DWORD ioctl : {DWORD{SIO_BSP_HANDLE_SELECT}, DWORD{SIO_BSP_HANDLE_POLL}, DWORD{SIO_BSP_HANDLE}}) {
+        if (const auto provider = ask_base_socket(socket, ioctl)) return provider;
+    }
+    return base;  // all four failed: SIO_BASE_HANDLE's error says most
 }
 // [base-socket]
 
@@ -71,6 +87,21 @@ struct SockState : std::enable_shared_from_this<SockState> {
     PollStatus status = PollStatus::idle;
     bool delete_pending = false;       // deregistered or closed: never poll again
     bool queued = false;               // in Inner::update_queue, waiting to be re-armed
+    // A re-arm that failed in select(), where it cannot be the caller's
+    // error: kept here, announced by an event for this token, and returned
+    // by the next reregister() (the socket's next operation that would block).
+    std::error_code error;
+
+    // While a request is in flight, the reference it holds. The kernel hands
+    // its completion back with the OVERLAPPED pointer the request carried,
+    // which is the state's address; select() takes this reference back from
+    // there (mio passes an Arc through that pointer the same way). Set and
+    // taken by moving a shared_ptr, so a poll allocates nothing.
+    std::shared_ptr<SockState> request_ref;
+    // The links of Inner's list of states with a request in flight, in the
+    // state itself for the same reason (the destructor cancels them).
+    SockState* prev_in_flight = nullptr;
+    SockState* next_in_flight = nullptr;
 };
 // [sock-state]
 
@@ -80,15 +111,23 @@ struct Selector::Inner {
 
     std::mutex mutex;  // guards everything below and every SockState
     std::vector<std::shared_ptr<afd::Afd>> afds;
-    // Every state with a request in flight, kept alive until its completion
-    // is dequeued: the kernel writes into its iosb and info until then.
-    std::unordered_map<SockState*, std::shared_ptr<SockState>> in_flight;
+    // Every state with a request in flight (each kept alive by its own
+    // request_ref until its completion is dequeued: the kernel writes into
+    // its iosb and info until then), linked through the states themselves.
+    SockState* in_flight = nullptr;
+    std::size_t in_flight_count = 0;
     // States whose request must be started (or cancelled) again by the next
     // select: after a completion, or after update() failed (mio's update_queue).
     std::vector<std::shared_ptr<SockState>> update_queue;
     // Threads inside GetQueuedCompletionStatusEx (read and written under
     // the mutex). While none is, a reregister only queues its socket.
     std::size_t polling = 0;
+    // A thread is in select(): one at a time, as in mio (which asserts it).
+    bool selecting = false;
+    // What GetQueuedCompletionStatusEx fills: as many entries as the
+    // largest Events a select() was given, so one call can return a full
+    // batch; it grows with the capacity and is reused.
+    std::vector<OVERLAPPED_ENTRY> entries;
 
     ~Inner();
 };
@@ -132,6 +171,31 @@ void mark_delete(SockState& state) noexcept {
 }
 // [cancel]
 
+// [request-ref]
+// A request is about to start: it holds a reference until its completion.
+void hold_for_request(Selector::Inner& inner, SockState& state) noexcept {
+    state.request_ref = state.shared_from_this();
+    state.prev_in_flight = nullptr;
+    state.next_in_flight = inner.in_flight;
+    if (inner.in_flight != nullptr) inner.in_flight->prev_in_flight = &state;
+    inner.in_flight = &state;
+    ++inner.in_flight_count;
+}
+
+// The request of @p state completed (or never started): its reference, back.
+std::shared_ptr<SockState> take_request_ref(Selector::Inner& inner, SockState& state) noexcept {
+    if (state.prev_in_flight != nullptr) {
+        state.prev_in_flight->next_in_flight = state.next_in_flight;
+    } else {
+        inner.in_flight = state.next_in_flight;
+    }
+    if (state.next_in_flight != nullptr) state.next_in_flight->prev_in_flight = state.prev_in_flight;
+    state.prev_in_flight = state.next_in_flight = nullptr;
+    --inner.in_flight_count;
+    return std::move(state.request_ref);
+}
+// [request-ref]
+
 void enqueue(Selector::Inner& inner, const std::shared_ptr<SockState>& state) {
     if (state->queued) return;
     inner.update_queue.push_back(state);
@@ -159,10 +223,10 @@ io::Result<void> update(Selector::Inner& inner, SockState& state) {
     state.info.handles[0].status = 0;
     // LOCAL_CLOSE always: it is how the selector learns the socket is gone.
     state.info.handles[0].events = state.user_events | afd::kLocalClose;
-    auto shared = state.shared_from_this();
-    inner.in_flight.emplace(&state, shared);  // allocates before the kernel holds anything
+    hold_for_request(inner, state);
     if (auto started = state.afd->poll(state.info, state.iosb, &state); !started) {
-        inner.in_flight.erase(&state);
+        // The caller holds a reference too, so this one is not the last.
+        (void)take_request_ref(inner, state);
         if (started.error().value() == ERROR_INVALID_HANDLE) {
             mark_delete(state);  // closed behind our back
             return {};
@@ -214,26 +278,30 @@ void set_event(SockState& state, Token token, Interest interests) noexcept {
 
 // [update-queue]
 // Starts the requests that the completions of the last select() (or a
-// failed update) left to start. A failure is the caller's error, and that
-// state stays queued, so the next select() tries it again: the registration
-// is never dropped silently. Called before select() dequeues anything, so
-// an error never loses an event already taken from the port.
-io::Result<void> update_queued(Selector::Inner& inner) noexcept {
+// reregister) left to start. One socket's failure is that socket's, not the
+// caller's: the error is kept on the socket and an event with kRearmFailed
+// (readable, writable and error) wakes its owner, whose next operation that
+// would block gets the error from reregister(); the other sockets go on.
+// Called before select() dequeues anything. @p report(event) takes the
+// event, or answers false when it has no room, and then the socket stays
+// queued for the next select().
+template <class Report>
+void update_queued(Selector::Inner& inner, Report report) noexcept {
     auto& queue = inner.update_queue;
-    std::size_t done = 0;
-    io::Result<void> result{};
-    for (; done < queue.size(); ++done) {
-        SockState& state = *queue[done];
-        try {
-            result = update(inner, state);
-        } catch (const std::bad_alloc&) {
-            result = std::unexpected(std::make_error_code(std::errc::not_enough_memory));
+    std::size_t kept = 0;  // states left queued for the next select, moved to the front
+    for (std::size_t i = 0; i < queue.size(); ++i) {
+        SockState& state = *queue[i];
+        if (auto updated = update(inner, state); updated || state.delete_pending) {
+            state.queued = false;
+            continue;
+        } else if (report(Event{kRearmFailed, state.token})) {
+            state.error = updated.error();
+            state.queued = false;
+            continue;
         }
-        if (!result) break;
-        state.queued = false;
+        queue[kept++] = std::move(queue[i]);
     }
-    queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(done));
-    return result;
+    queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(kept), queue.end());
 }
 // [update-queue]
 
@@ -242,24 +310,23 @@ io::Result<void> update_queued(Selector::Inner& inner) noexcept {
 // [drop]
 Selector::Inner::~Inner() {
     // Requests in flight write into their SockState when they complete, so
-    // cancel them all and wait for every completion before freeing anything.
+    // a state must outlive its request. Cancel them all, take back the
+    // references of those whose completion is queued already, without
+    // waiting (mio drains with a zero timeout too): this runs on whichever
+    // thread drops the last handle, which may be an event loop.
     const std::lock_guard lock(mutex);
-    for (auto& [raw, state] : in_flight) mark_delete(*state);
+    for (SockState* state = in_flight; state != nullptr; state = state->next_in_flight) mark_delete(*state);
     OVERLAPPED_ENTRY entries[64];
-    while (!in_flight.empty()) {
-        ULONG removed = 0;
-        // Cancelled requests complete at once; the bound only guards a
-        // driver that never completes them (the states then leak, safely).
-        if (!::GetQueuedCompletionStatusEx(port.get(), entries, 64, &removed, 5000, FALSE)) {
-            // Leaked on purpose: memory the kernel may still write to must
-            // never be freed.
-            for (auto& entry : in_flight) (void)new std::shared_ptr<SockState>(entry.second);
-            break;
-        }
+    ULONG removed = 0;
+    while (in_flight != nullptr && ::GetQueuedCompletionStatusEx(port.get(), entries, 64, &removed, 0, FALSE)) {
         for (ULONG i = 0; i < removed; ++i) {
-            if (entries[i].lpOverlapped != nullptr) in_flight.erase(reinterpret_cast<SockState*>(entries[i].lpOverlapped));
+            if (entries[i].lpOverlapped == nullptr) continue;  // a wake-up
+            (void)take_request_ref(*this, *reinterpret_cast<SockState*>(entries[i].lpOverlapped));
         }
     }
+    // A request still in flight keeps its state, and that state its AFD
+    // handle, through its own request_ref: leaked on purpose, as in mio,
+    // because memory the kernel may still write to must never be freed.
 }
 // [drop]
 
@@ -302,7 +369,7 @@ std::size_t Selector::afd_handle_count() const noexcept {
 
 std::size_t Selector::polls_in_flight() const noexcept {
     const std::lock_guard lock(inner_->mutex);
-    return inner_->in_flight.size();
+    return inner_->in_flight_count;
 }
 
 // [select]
@@ -314,25 +381,51 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(*millis, 0));
 
     Inner& inner = *inner_;
+    // The batch: as many completions as @p events has room for (mio sizes
+    // it the same way), at most what one call can take.
+    const std::size_t batch = std::min<std::size_t>(events.capacity(), ULONG_MAX);
     {
+        const std::lock_guard lock(inner.mutex);
+        // The completions and the update queue are the selector's, not the
+        // thread's: a second thread here would take half of them.
+        if (inner.selecting) return std::unexpected(std::make_error_code(std::errc::device_or_resource_busy));
+        try {
+            if (inner.entries.size() < batch) inner.entries.resize(batch);
+        } catch (const std::bad_alloc&) {
+            return std::unexpected(std::make_error_code(std::errc::not_enough_memory));
+        }
+        inner.selecting = true;
         // Registrations dropped since the last select may have left an AFD
         // handle without sockets: close it.
-        const std::lock_guard lock(inner.mutex);
         release_unused_afds(inner);
     }
-    OVERLAPPED_ENTRY entries[64];
-    const ULONG room = static_cast<ULONG>(std::min<std::size_t>(events.capacity(), 64));
+    struct Selecting {
+        Inner& inner;
+        ~Selecting() {
+            const std::lock_guard lock(inner.mutex);
+            inner.selecting = false;
+        }
+    } selecting{inner};
+    OVERLAPPED_ENTRY* const entries = inner.entries.data();  // only this thread uses it until `selecting` ends
     for (;;) {
+        ULONG room = 0;
         {
             // Re-arm the sockets whose last request completed (mio does it
-            // here too, at the start of select).
+            // here too, at the start of select); a failure becomes an event.
             const std::lock_guard lock(inner.mutex);
-            if (auto rearmed = update_queued(inner); !rearmed) return rearmed;
+            update_queued(inner, [&events](const Event& failed) {
+                if (events.size() == events.capacity()) return false;
+                events.push(failed);
+                return true;
+            });
+            room = static_cast<ULONG>(events.capacity() - events.size());
+            if (room == 0) return {};  // full of re-arm failures
             // Room to queue every completion of this turn, so that queueing
             // one never fails after it was taken from the port.
             try {
                 inner.update_queue.reserve(inner.update_queue.size() + room);
             } catch (const std::bad_alloc&) {
+                if (events.size() > 0) return {};
                 return std::unexpected(std::make_error_code(std::errc::not_enough_memory));
             }
             ++inner.polling;
@@ -342,13 +435,14 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
             const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
             wait_ms = static_cast<DWORD>(std::max<std::chrono::milliseconds::rep>(left.count(), 0));
         }
+        if (events.size() > 0) wait_ms = 0;  // re-arm failures to report: do not wait
         ULONG removed = 0;
         const auto waited = METALIO_WINCALL(fails_with_false, GetQueuedCompletionStatusEx, inner.port.get(), entries,
                                             room, &removed, wait_ms, FALSE);
         const std::lock_guard lock(inner.mutex);
         --inner.polling;
         if (!waited) {
-            if (waited.error().value() == WAIT_TIMEOUT) return {};
+            if (waited.error().value() == WAIT_TIMEOUT || events.size() > 0) return {};
             return std::unexpected(waited.error());
         }
 
@@ -359,11 +453,8 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
                 continue;
             }
             // A poll request completed: take back the reference it held.
-            auto* raw = reinterpret_cast<SockState*>(entries[i].lpOverlapped);
-            const auto found = inner.in_flight.find(raw);
-            if (found == inner.in_flight.end()) continue;  // cannot happen: every request is in the map
-            const std::shared_ptr<SockState> state = std::move(found->second);
-            inner.in_flight.erase(found);
+            const std::shared_ptr<SockState> state =
+                take_request_ref(inner, *reinterpret_cast<SockState*>(entries[i].lpOverlapped));
             if (const auto event = feed(*state)) events.push(*event);
             // Poll again for what is still wanted (at least LOCAL_CLOSE),
             // but not now: a failure here would have to drop the events
@@ -373,14 +464,9 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
                 try {
                     enqueue(inner, state);  // within the room reserved above
                 } catch (const std::bad_alloc&) {
-                    // Another thread's failed reregister took the room, and
+                    // Another thread's reregister took the room, and
                     // memory ran out: re-arm now, or forget the socket.
-                    bool started = false;
-                    try {
-                        started = update(inner, *state).has_value();
-                    } catch (const std::bad_alloc&) {
-                    }
-                    if (!started) mark_delete(*state);
+                    if (!update(inner, *state)) mark_delete(*state);
                 }
             }
         }
@@ -405,7 +491,12 @@ io::Result<std::shared_ptr<SockState>> Selector::register_(SOCKET socket, Token 
         state->afd = std::move(*afd);
         state->base = *base;
         set_event(*state, token, interests);
-        if (auto started = update(inner, *state); !started) {
+        auto started = update(inner, *state);
+        // update() takes ERROR_INVALID_HANDLE for a socket closed behind its
+        // back; at registration it means the driver does not know the handle
+        // (base_socket() took an LSP's answer): an error here.
+        if (started && state->delete_pending) started = std::unexpected(windows::error_code(ERROR_INVALID_HANDLE));
+        if (!started) {
             state->afd.reset();
             release_unused_afds(inner);
             return std::unexpected(started.error());
@@ -423,6 +514,10 @@ io::Result<void> Selector::reregister(SockState& state, Token token, Interest in
     const std::lock_guard lock(inner_->mutex);
     if (state.delete_pending) return std::unexpected(make_error_code(Errc::not_registered));
     set_event(state, token, interests);
+    // A re-arm that failed in select() (see update_queued) is reported here,
+    // once, after the socket has been re-armed below all the same.
+    const std::error_code failed_rearm = std::exchange(state.error, {});
+    io::Result<void> updated{};
     try {
         if (state.status == PollStatus::idle && inner_->polling == 0) {
             // Nobody waits on the port, so nothing is lost by starting the
@@ -432,16 +527,17 @@ io::Result<void> Selector::reregister(SockState& state, Token token, Interest in
             // the socket as it is then (an error the program took with
             // take_error() in between is not reported again).
             enqueue(*inner_, state.shared_from_this());
-            return {};
+        } else {
+            updated = update(*inner_, state);
+            // A failed cancel or start is reported, and the next select()
+            // tries again.
+            if (!updated && !state.delete_pending) enqueue(*inner_, state.shared_from_this());
         }
-        auto updated = update(*inner_, state);
-        // A failed cancel or start is reported, and the next select() tries
-        // again (IoSource's re-arm after WouldBlock ignores the result).
-        if (!updated && !state.delete_pending) enqueue(*inner_, state.shared_from_this());
-        return updated;
     } catch (const std::bad_alloc&) {
-        return std::unexpected(std::make_error_code(std::errc::not_enough_memory));
+        updated = std::unexpected(std::make_error_code(std::errc::not_enough_memory));
     }
+    if (failed_rearm) return std::unexpected(failed_rearm);
+    return updated;
 }
 // [reregister]
 

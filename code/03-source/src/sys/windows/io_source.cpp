@@ -42,13 +42,16 @@ io::Result<void> IoSource::deregister(const Registry& registry) const noexcept {
 }
 
 // [rearm]
-void IoSource::rearm() const noexcept {
+io::Result<void> IoSource::rearm() const noexcept {
     // mio's IoSourceState::do_io: after WouldBlock, register the same token
-    // and interests again, which re-arms what the last event disarmed.
+    // and interests again, which re-arms what the last event disarmed. Its
+    // error is the operation's (do_io): a socket left unarmed would wait
+    // for an event that never comes.
     const std::lock_guard lock(registration_.mutex);
     if (const auto& registration = registration_.registration) {
-        (void)registration->selector.reregister(*registration->state, registration->token, registration->interests);
+        return registration->selector.reregister(*registration->state, registration->token, registration->interests);
     }
+    return {};
 }
 // [rearm]
 

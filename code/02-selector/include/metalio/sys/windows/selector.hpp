@@ -33,13 +33,19 @@ struct Event {
     std::uint64_t data;   ///< The token.
 };
 
+/// Not an AFD flag but the selector's own (AFD uses the low bits): the
+/// socket's poll could not be started again in select(), and its owner's
+/// next operation that would block reports why (Selector::reregister).
+/// Readable, writable and an error, so that the owner tries an operation.
+inline constexpr std::uint32_t kRearmFailed = 0x80000000u;
+
 // [event-mapping]
 /// The AFD flags that make an event readable: data, a connection, the
 /// peer's FIN, or a failure (which a read will report).
 inline constexpr std::uint32_t kReadableFlags =
-    afd::kReceive | afd::kDisconnect | afd::kAccept | afd::kAbort | afd::kConnectFail;
+    afd::kReceive | afd::kDisconnect | afd::kAccept | afd::kAbort | afd::kConnectFail | kRearmFailed;
 /// The AFD flags that make an event writable (a failure included: the write reports it).
-inline constexpr std::uint32_t kWritableFlags = afd::kSend | afd::kAbort | afd::kConnectFail;
+inline constexpr std::uint32_t kWritableFlags = afd::kSend | afd::kAbort | afd::kConnectFail | kRearmFailed;
 /// The AFD flags that mean the read half is closed.
 inline constexpr std::uint32_t kReadClosedFlags = afd::kDisconnect | afd::kAbort | afd::kConnectFail;
 /// The AFD flags that mean the write half is closed.
@@ -51,8 +57,9 @@ inline Token token(const Event& event) noexcept { return Token{static_cast<std::
 inline bool is_readable(const Event& event) noexcept { return (event.flags & kReadableFlags) != 0; }
 /// Send, abort or a failed connect.
 inline bool is_writable(const Event& event) noexcept { return (event.flags & kWritableFlags) != 0; }
-/// A failed connect (take_error() says why).
-inline bool is_error(const Event& event) noexcept { return (event.flags & afd::kConnectFail) != 0; }
+/// A failed connect (take_error() says why), or a failed re-arm (the next
+/// reregister() says why).
+inline bool is_error(const Event& event) noexcept { return (event.flags & (afd::kConnectFail | kRearmFailed)) != 0; }
 /// FIN, abort or a failed connect.
 inline bool is_read_closed(const Event& event) noexcept { return (event.flags & kReadClosedFlags) != 0; }
 /// Abort or a failed connect.
@@ -79,7 +86,8 @@ struct SockState;
 /// Edge triggering is emulated: an event disarms the readiness it reported
 /// until reregister() (metalio's I/O types do it when an operation returns
 /// WouldBlock, through IoSource). All methods are thread-safe; one thread
-/// calls select() at a time. Introduced in chapter 02 (selector).
+/// calls select() at a time (a second one is refused). Introduced in
+/// chapter 02 (selector).
 class Selector {
 public:
     /// Reported readiness is disarmed until reregister(): see the class text.
@@ -100,10 +108,13 @@ public:
     /// Another handle on the same port and registrations (same id()).
     io::Result<Selector> try_clone() const noexcept;
 
-    /// Waits (GetQueuedCompletionStatusEx) and fills @p events; see timeout_to_millis().
+    /// Waits (GetQueuedCompletionStatusEx, up to events.capacity()
+    /// completions in one call) and fills @p events; see timeout_to_millis().
     /// First starts the poll requests that earlier completions left to
-    /// start (the re-arm); if one fails, that is the error, nothing is
-    /// dequeued, and the socket is tried again by the next call.
+    /// start (the re-arm). A socket whose re-arm fails gets a kRearmFailed
+    /// event (is_error()) and keeps the error for its next reregister();
+    /// the other sockets are not held up. `std::errc::device_or_resource_busy`
+    /// if another thread is in select() on this selector (or a clone).
     io::Result<void> select(Events& events, std::optional<std::chrono::nanoseconds> timeout) const noexcept;
 
     /// Starts polling @p socket for @p interests; the returned state is the
@@ -115,7 +126,8 @@ public:
     /// is started by the next select(). Errc::not_registered after
     /// deregister(). If the request in flight
     /// must be cancelled and the cancel fails, that is the error (the next
-    /// select() tries again).
+    /// select() tries again). A re-arm that failed in select() is returned
+    /// here, once, after this call has re-armed the socket all the same.
     io::Result<void> reregister(SockState& state, Token token, Interest interests) const noexcept;
     /// Stops polling: cancels the request in flight (a failed cancel is
     /// ignored, as in mio: its completion is dropped when it comes).

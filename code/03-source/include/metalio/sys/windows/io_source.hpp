@@ -51,11 +51,14 @@ public:
 
     // [do-io]
     /// Runs @p operation(socket) and returns its result; a WouldBlock result
-    /// re-arms the registration first.
+    /// re-arms the registration first. If the re-arm fails, its error
+    /// replaces the WouldBlock: waiting for an event would never end.
     template <class Operation>
     auto do_io(Operation&& operation) const -> std::invoke_result_t<Operation, SOCKET> {
         auto result = std::forward<Operation>(operation)(socket_.get());
-        if (!result && io::is_would_block(result.error())) rearm();
+        if (!result && io::is_would_block(result.error())) {
+            if (auto rearmed = rearm(); !rearmed) return std::unexpected(rearmed.error());
+        }
         return result;
     }
     // [do-io]
@@ -68,12 +71,17 @@ public:
     /// the poll(2) selector's emulated edge, so such a short read re-arms
     /// the registration exactly as WouldBlock does; otherwise no further
     /// event would come.
+    /// A failed re-arm replaces a WouldBlock, as in do_io(); after a short
+    /// read the bytes are returned and the re-arm's error is not (the
+    /// selector retries that re-arm and reports a failure as an event).
     template <class Operation>
     auto do_read(std::size_t asked, Operation&& operation) const -> std::invoke_result_t<Operation, SOCKET> {
         auto result = std::forward<Operation>(operation)(socket_.get());
-        const bool drained = result ? *result > 0 && static_cast<std::size_t>(*result) < asked
-                                    : io::is_would_block(result.error());
-        if (drained) rearm();
+        if (result) {
+            if (*result > 0 && static_cast<std::size_t>(*result) < asked) (void)rearm();
+        } else if (io::is_would_block(result.error())) {
+            if (auto rearmed = rearm(); !rearmed) return std::unexpected(rearmed.error());
+        }
         return result;
     }
     // [do-read]
@@ -86,7 +94,7 @@ public:
     io::Result<void> deregister(const Registry& registry) const noexcept;
 
 private:
-    void rearm() const noexcept;
+    io::Result<void> rearm() const noexcept;
     void forget_registration() noexcept;
 
     // What the selector needs to re-arm or cancel this socket's poll.

@@ -112,7 +112,7 @@ public:
     /// completions in one call) and fills @p events; see timeout_to_millis().
     /// First starts the poll requests that earlier completions left to
     /// start (the re-arm). A socket whose re-arm fails gets a kRearmFailed
-    /// event (is_error()) and keeps the error for its next reregister();
+    /// event (%is_error()) and keeps the error for its next reregister();
     /// the other sockets are not held up. `std::errc::device_or_resource_busy`
     /// if another thread is in select() on this selector (or a clone).
     io::Result<void> select(Events& events, std::optional<std::chrono::nanoseconds> timeout) const noexcept;

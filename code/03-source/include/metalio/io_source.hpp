@@ -14,6 +14,7 @@
 #include <type_traits>
 
 #include "metalio/selector_id.hpp"
+#include "metalio/sys/atomic_mutex.hpp"
 #include "metalio/sys/owned_fd.hpp"
 #include "metalio/posix/source_fd.hpp"
 
@@ -96,9 +97,11 @@ private:
     void forget_registration() noexcept;
 
     // The selector this fd is registered with (a cheap shared handle), so
-    // do_io can re-arm and the destructor can deregister.
+    // do_io can re-arm and the destructor can deregister. The mutex guards
+    // it against a deregister or move on another thread; it is an
+    // AtomicMutex because every short read takes it.
     struct Rearm {
-        std::mutex mutex;
+        sys::AtomicMutex mutex;
         std::optional<sys::Selector> selector;
     };
     mutable Rearm rearm_;

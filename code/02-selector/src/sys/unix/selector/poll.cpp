@@ -79,6 +79,9 @@ void drain(int fd) noexcept {
     (void)!::read(fd, &count, sizeof count);  // EAGAIN when empty: fine
 }
 
+template <class Change>
+auto modify_contended(Selector::State& state, Change change);
+
 // [modify]
 // Runs `change` under the mutex. select() holds the mutex while it blocks
 // in poll(2); if it is there, the eventfd write makes that poll return so
@@ -93,6 +96,13 @@ auto modify(Selector::State& state, Change change) {
         const std::lock_guard lock(state.mutex, std::adopt_lock);
         return change();
     }
+    return modify_contended(state, change);
+}
+
+// modify() when the mutex is taken: a thread may be in poll(2). Out of
+// line, so that the fast path above needs no stack frame.
+template <class Change>
+[[gnu::noinline]] auto modify_contended(Selector::State& state, Change change) {
     // Announce the change, then look for a poller (both seq_cst). select()
     // does the same in the other order, so at least one of the two sees the
     // other: either select() sees `waiting` and does not block, or we see
@@ -234,7 +244,8 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
         // from the front, so an entry without revents costs one test.
         const std::size_t count = state.fds.size() - 1;
         std::size_t left = static_cast<std::size_t>(*ready) - (interrupted_by_change ? 1 : 0);
-        const std::size_t start = state.next_scan > count ? 1 : state.next_scan;  // next_scan moves below
+        const std::size_t start = state.next_scan > count ? 1 : state.next_scan;
+        std::size_t last = 0;  // the last entry reported: the next scan starts after it
         // Reports entry i (it has revents); false when the scan is over.
         auto report = [&](std::size_t i) {
             --left;
@@ -248,7 +259,7 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
             }
             const Registration& registration = state.registrations[static_cast<std::size_t>(entry.fd)];
             events.push(Event{registration.token.value, static_cast<std::uint32_t>(entry.revents)});
-            state.next_scan = i == count ? 1 : i + 1;
+            last = i;
             if (registration.waker) {
                 // A Waker's eventfd is not disarmed: emptying it is its edge,
                 // so the next wake() is a plain write (chapter 07).
@@ -270,6 +281,7 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
             if (state.fds[i].revents != 0) more = report(i);
         for (std::size_t i = 1; more && i < start; ++i)
             if (state.fds[i].revents != 0) more = report(i);
+        if (last != 0) state.next_scan = last == count ? 1 : last + 1;
         if (events.size() > 0) return {};
         // [disarm]
         // Everything that fired was parked or closed: keep waiting.

@@ -83,13 +83,19 @@ static int listen_on(int port) {
     return fd;
 }
 
+/* An epoll instance watching the listener (level-triggered: accept4 runs until EAGAIN anyway). */
+static int epoll_with(int listener) {
+    const int ep = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event ev = {.events = EPOLLIN, .data = {.fd = listener}};
+    epoll_ctl(ep, EPOLL_CTL_ADD, listener, &ev);
+    return ep;
+}
+
 /* The realistic loop: what chapter 06 teaches, in C. */
 static int serve_realistic(struct hello_args args) {
     unsigned long long answered = 0;
     const int listener = listen_on(args.port);
-    const int ep = epoll_create1(EPOLL_CLOEXEC);
-    struct epoll_event ev = {.events = EPOLLIN, .data = {.fd = listener}};
-    epoll_ctl(ep, EPOLL_CTL_ADD, listener, &ev);
+    const int ep = epoll_with(listener);
     struct epoll_event events[256];
     char buffer[4096];
     char out[4096];
@@ -147,9 +153,7 @@ int main(int argc, char** argv) {
     struct hello_args args = hello_parse_args(argc - 1, argv + 1);
     unsigned long long answered = 0;
     const int listener = listen_on(args.port);
-    const int ep = epoll_create1(EPOLL_CLOEXEC);
-    struct epoll_event ev = {.events = EPOLLIN, .data = {.fd = listener}};
-    epoll_ctl(ep, EPOLL_CTL_ADD, listener, &ev);
+    const int ep = epoll_with(listener);
     struct epoll_event events[256];
     char buffer[4096];
     char out[4096];

@@ -56,7 +56,8 @@ public:
     /// (Always inlined, with the re-arm out of line: a read or write then
     /// compiles to the system call and its tests, on every selector.)
     template <class Operation>
-    [[gnu::always_inline]] auto do_io(Operation&& operation) const -> std::invoke_result_t<Operation, int> {
+    [[gnu::always_inline]]
+    auto do_io(Operation&& operation) const -> std::invoke_result_t<Operation, int> {
         auto result = std::forward<Operation>(operation)(fd_.get());
 #if METALIO_SELECTOR_POLL
         if (!result && io::is_would_block(result.error())) rearm();
@@ -73,8 +74,8 @@ public:
     /// edge-emulating selector must then re-arm, as that WouldBlock would
     /// have done; epoll needs nothing (chapter 06).
     template <class Operation>
-    [[gnu::always_inline]] auto do_read(std::size_t asked, Operation&& operation) const
-        -> std::invoke_result_t<Operation, int> {
+    [[gnu::always_inline]]
+    auto do_read(std::size_t asked, Operation&& operation) const -> std::invoke_result_t<Operation, int> {
         auto result = std::forward<Operation>(operation)(fd_.get());
 #if METALIO_SELECTOR_POLL
         const bool drained = result ? *result > 0 && static_cast<std::size_t>(*result) < asked

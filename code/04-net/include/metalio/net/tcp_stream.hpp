@@ -115,14 +115,16 @@ private:
 // (make bench). On Windows they stay in
 // src/sys/windows/tcp_stream.cpp (winsock's recv/send and their error
 // conversion are not worth inlining into every user).
-[[gnu::always_inline]] inline io::Result<std::size_t> TcpStream::read(std::span<std::byte> buffer) const noexcept {
+[[gnu::always_inline]]
+inline io::Result<std::size_t> TcpStream::read(std::span<std::byte> buffer) const noexcept {
     const auto got = inner_.do_read(buffer.size(),
                                     [&](int fd) { return METALIO_SYSCALL(read, fd, buffer.data(), buffer.size()); });
     if (!got) return std::unexpected(got.error());
     return static_cast<std::size_t>(*got);
 }
 
-[[gnu::always_inline]] inline io::Result<std::size_t> TcpStream::write(std::span<const std::byte> data) const noexcept {
+[[gnu::always_inline]]
+inline io::Result<std::size_t> TcpStream::write(std::span<const std::byte> data) const noexcept {
     // send() rather than write(): MSG_NOSIGNAL turns "peer is gone" into an
     // EPIPE error instead of a SIGPIPE that would kill the process.
     const auto sent =

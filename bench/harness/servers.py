@@ -44,8 +44,8 @@ def all_servers(build_epoll, build_poll, mio_binary, tokio_binary):
     ]
     realistic = [
         ("raw", "raw epoll in C", raw),
-        ("metalio-epoll", "metalio, epoll", metalio_epoll),
-        ("metalio-poll", "metalio, poll(2)", metalio_poll),
+        ("metalio-epoll", "metalio, epoll", metalio_epoll + "_realistic"),
+        ("metalio-poll", "metalio, poll(2)", metalio_poll + "_realistic"),
         ("mio", "mio", mio_binary),
         ("libuv", "libuv (uv_write)", os.path.join(build_epoll, "hello_libuv")),
         ("libevent", "libevent (EV_ET read + write event)", os.path.join(build_epoll, "hello_libevent")),

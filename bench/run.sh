@@ -2,7 +2,7 @@
 # run.sh full|smoke: builds the benchmark and runs it (make bench; make test's smoke step).
 #
 #   full   every measurement, results in build/bench/ (tables.txt, plots,
-#          results.json, report.rst for the Performance page); ~10 minutes
+#          results.json, report.rst for the Performance page); ~20 minutes
 #   smoke  the same code paths with tiny counts, results in build/bench-smoke/
 #          (a check that the harness still works; the figures mean nothing)
 #

@@ -3,7 +3,7 @@
 
     main.py --mode full|smoke --build-epoll DIR --build-poll DIR --mio BIN --tokio BIN --out DIR
 
-full:  the figures of the Performance page (build/bench/, about 10 minutes);
+full:  the figures of the Performance page (build/bench/, about 20 minutes);
 smoke: the same code paths with tiny counts, so `make test` notices when the
        harness breaks (its figures mean nothing and go elsewhere).
 Every figure is also stored as a ratio to the baseline server measured in

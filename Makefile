@@ -9,7 +9,7 @@
 #   make docs             Doxygen + Sphinx (-W -n) into build/site
 #   make fuzz             libFuzzer with clang-19 on both selectors (FUZZ_SECONDS=60, SELECTOR=epoll|poll|both)
 #   make check STAGE=NN   build and test one stage only, in seconds (SELECTOR=epoll|poll|both)
-#   make bench            metalio against raw epoll, mio, libuv, libevent, Asio (~12 min; the Performance page)
+#   make bench            metalio against raw epoll, mio, tokio, libuv, libevent, Asio (~20 min; the Performance page)
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PORT ?= 8000

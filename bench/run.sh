@@ -2,7 +2,7 @@
 # run.sh full|smoke: builds the benchmark and runs it (make bench; make test's smoke step).
 #
 #   full   every measurement, results in build/bench/ (tables.txt, plots,
-#          results.json, report.rst for the Performance page); ~10 minutes
+#          results.json, report.rst for the Performance page); ~20 minutes
 #   smoke  the same code paths with tiny counts, results in build/bench-smoke/
 #          (a check that the harness still works; the figures mean nothing)
 #
@@ -18,7 +18,7 @@ mode=${1:-full}
 JOBS=${JOBS:-2}
 
 tests/tools/deps.sh g++ cmake pkg-config linux-perf strace wrk valgrind libuv1-dev libevent-dev libasio-dev \
-    libbenchmark-dev librust-mio-dev cargo rustc python3-matplotlib liburing-dev
+    libbenchmark-dev librust-mio-dev librust-tokio-dev cargo rustc python3-matplotlib liburing-dev
 
 configure() {  # configure <dir> [cmake options...]
     local dir=$1
@@ -33,17 +33,28 @@ configure build/bench-poll -DMETALIO_SELECTOR=poll -DBENCH_PEERS=OFF
 cmake --build build/bench-epoll -j"$JOBS"
 cmake --build build/bench-poll -j"$JOBS"
 
-# The mio peer: Debian's mio crate (librust-mio-dev), offline. Debian's own
-# cargo comes first so that a rustup toolchain on PATH does not matter.
-echo "== building the mio peer (cargo --offline, Debian's crates)"
-mio_binary=build/bench-mio/release/hello-mio
+# The Rust peers: Debian's mio and tokio crates (librust-mio-dev,
+# librust-tokio-dev), offline, with Debian's own rustc and cargo, which come
+# first so that a rustup toolchain on PATH does not matter.
 cargo=$(command -v /usr/bin/cargo || command -v cargo)
 rustc=$(dirname "$cargo")/rustc
-# (cargo reads bench/servers/mio/.cargo/config.toml only when run from there.)
-if ! (cd bench/servers/mio && RUSTC=$rustc "$cargo" build --quiet --release --offline --target-dir ../../../build/bench-mio); then
-    echo "The mio peer did not build offline; it is left out of this run (the report says so)." >&2
-    rm -f "$mio_binary"
-fi
+build_rust() {  # build_rust <crate> <binary>: a peer that does not build is left out
+    echo "== building the $1 peer (cargo --offline, Debian's crates)"
+    # (cargo reads bench/servers/$1/.cargo/config.toml only when run from there.)
+    if ! (cd "bench/servers/$1" && RUSTC=$rustc "$cargo" build --quiet --release --offline --target-dir "../../../build/bench-$1"); then
+        echo "The $1 peer did not build offline; it is left out of this run (the report says so)." >&2
+        rm -f "$2"
+    fi
+}
+mio_binary=build/bench-mio/release/hello-mio
+tokio_binary=build/bench-tokio/release/hello-tokio
+build_rust mio "$mio_binary"
+build_rust tokio "$tokio_binary"
+# The compilers and flags of this run, for the page.
+flags=$(sed -n 's/^set(BENCH_FLAGS "\(.*\)")$/\1/p' bench/CMakeLists.txt)
+toolchain=$(printf '{"cc": "%s", "cxx": "%s", "flags": "%s", "rustc": "%s", "rust_flags": "%s"}' \
+    "$(cc --version | head -1)" "$(c++ --version | head -1)" "$flags" "$("$rustc" --version)" \
+    "cargo --release: opt-level 3, debug 1")
 
 out=build/bench
 [[ $mode == smoke ]] && out=build/bench-smoke
@@ -52,4 +63,4 @@ echo "== measuring ($mode), results in $out/"
 # first on PATH may not.
 python=$(command -v /usr/bin/python3 || command -v python3)
 "$python" bench/harness/main.py --mode "$mode" --build-epoll build/bench-epoll --build-poll build/bench-poll \
-    --mio "$mio_binary" --out "$out"
+    --mio "$mio_binary" --tokio "$tokio_binary" --toolchain "$toolchain" --out "$out"

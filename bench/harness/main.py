@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Runs every measurement of `make bench` and writes the results.
 
-    main.py --mode full|smoke --build-epoll DIR --build-poll DIR --mio BIN --out DIR
+    main.py --mode full|smoke --build-epoll DIR --build-poll DIR --mio BIN --tokio BIN --out DIR
 
-full:  the figures of the Performance page (build/bench/, about 10 minutes);
+full:  the figures of the Performance page (build/bench/, about 20 minutes);
 smoke: the same code paths with tiny counts, so `make test` notices when the
        harness breaks (its figures mean nothing and go elsewhere).
 Every figure is also stored as a ratio to the baseline server measured in
@@ -32,7 +32,7 @@ SETTINGS = {
     "full": dict(cg=(2000, 10000), n=(5000, 25000), cpu=3, wrk=(3, 50, 3), micro=(0.2, 5)),
     "smoke": dict(cg=(32, 96), n=(64, 192), cpu=1, wrk=(1, 10, 1), micro=(0.01, 1)),
 }
-SMOKE_FULL_SERVERS = {"raw-short", "metalio-epoll", "metalio-rt", "metalio-poll"}
+SMOKE_FULL_SERVERS = {"raw-short", "metalio-epoll", "metalio-rt", "metalio-poll", "metalio-epoll-realistic"}
 # Connections of the measuring client: each round sends one request on every
 # connection, so a server finds several ready in one wait (as under real
 # load) and the wait's cost is shared, as in the issue's figures.
@@ -49,6 +49,9 @@ def main():
     parser.add_argument("--build-epoll", required=True)
     parser.add_argument("--build-poll", required=True)
     parser.add_argument("--mio", required=True)
+    parser.add_argument("--tokio", required=True)
+    parser.add_argument("--toolchain", default="",
+                        help="the compilers and flags of this run, as a JSON object (bench/run.sh)")
     parser.add_argument("--out", required=True)
     parser.add_argument("--micro-only", action="store_true",
                         help="run only the micro-benchmarks again, into the results.json of --out")
@@ -62,7 +65,7 @@ def main():
 
     client = os.path.join(args.build_epoll, "hello_client")
     shim = os.path.join(args.build_epoll, "libcount_malloc.so")
-    servers = server_list.all_servers(args.build_epoll, args.build_poll, args.mio)
+    servers = server_list.all_servers(args.build_epoll, args.build_poll, args.mio, args.tokio)
     missing = [s for s in servers if not os.path.exists(s.argv[0])]
     servers = [s for s in servers if s not in missing]
     tool = "perf" if syscalls.perf_works() else "strace"
@@ -71,7 +74,8 @@ def main():
     results = {"mode": args.mode, "syscall_tool": tool, "settings": settings, "servers": {},
                "started": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                "machine": {"cpus": os.cpu_count(), "kernel": platform.release()},
-               "missing": {s.key: s.label for s in missing}}
+               "missing": {s.key: s.label for s in missing},
+               "toolchain": json.loads(args.toolchain) if args.toolchain else {}}
     for server in missing:
         log(f"{server.key}: not built ({server.argv[0]} is missing), left out")
     for server in servers:
@@ -81,11 +85,15 @@ def main():
         try:
             if heavy:
                 log(f"{server.key}: callgrind")
-                entry["instructions"] = callgrind.instructions_per_request(server, client, CONNECTIONS, *settings["cg"], raw_dir)
+                counts = callgrind.instructions_per_request(server, client, CONNECTIONS, *settings["cg"], raw_dir)
+                entry["instructions"] = counts["total"]
+                entry["loop_instructions"] = counts["loop"]
             log(f"{server.key}: syscalls")
             entry["syscalls"] = syscalls.syscalls_per_request(server, client, CONNECTIONS, *settings["n"], raw_dir, tool)
             log(f"{server.key}: allocations")
             entry["allocations"] = allocations.allocations_per_request(server, client, CONNECTIONS, *settings["n"], raw_dir, shim)
+            if server.counted_only:
+                continue
             log(f"{server.key}: CPU time")
             entry["cpu_us"] = 1e6 * cputime.cpu_seconds_per_request(server, client, CONNECTIONS, *settings["n"], settings["cpu"])
         except Exception as error:  # one broken peer must not hide the others
@@ -99,7 +107,7 @@ def main():
     for round_number in range(runs):
         for server in servers:
             entry = results["servers"][server.key]
-            if "error" in entry or not (args.mode == "full" or server.key in SMOKE_FULL_SERVERS):
+            if "error" in entry or server.counted_only or not (args.mode == "full" or server.key in SMOKE_FULL_SERVERS):
                 continue
             log(f"{server.key}: wrk, run {round_number + 1} of {runs}")
             try:

@@ -19,6 +19,7 @@ def server_rows(results):
     """One row per server: figures and their ratios to the baseline."""
     base = results["servers"].get(BASE, {})
     b_i = base.get("instructions")
+    b_l = base.get("loop_instructions")
     b_s = sum(base["syscalls"].values()) if "syscalls" in base else None
     b_cpu = base.get("cpu_us")
     b_wrk = base.get("wrk", {}).get("median")
@@ -31,6 +32,8 @@ def server_rows(results):
             "key": key, "label": entry["label"], "error": entry.get("error"),
             "instructions": entry.get("instructions"),
             "instructions_ratio": entry["instructions"] / b_i if b_i and entry.get("instructions") else None,
+            "loop": entry.get("loop_instructions"),
+            "loop_ratio": entry["loop_instructions"] / b_l if b_l and entry.get("loop_instructions") else None,
             "syscalls": total,
             "syscalls_ratio": total / b_s if b_s and total is not None else None,
             "by_name": ", ".join(f"{name} {count:.2f}" for name, count in sorted(calls.items(), key=lambda kv: -kv[1]))
@@ -56,10 +59,21 @@ def micro_rows(results):
     return rows
 
 
+def toolchain_text(results):
+    """The compilers and flags of the run, one line (bench/run.sh records them)."""
+    tc = results.get("toolchain") or {}
+    if not tc:
+        return "toolchain: not recorded"
+    return (f"C/C++: {tc.get('cc', '?')}, {tc.get('cxx', '?')}, flags {tc.get('flags', '?')} for every server; "
+            f"Rust: {tc.get('rustc', '?')}, {tc.get('rust_flags', '?')}")
+
+
 def text_tables(results):
     lines = [f"make bench ({results['mode']}), {results['started']}; syscalls by {results['syscall_tool']}",
-             "", "Servers (per request, steady state; ratio = / the short-read raw epoll baseline of this run)"]
-    head = f"{'server':<46} {'instr':>8} {'ratio':>6} {'sysc':>6} {'ratio':>6} {'alloc':>6} {'cpu us':>7} {'ratio':>6} " \
+             toolchain_text(results),
+             "", "Servers (per request, steady state; ratio = / the short-read raw epoll baseline of this run;",
+             "loop = instructions less the shared request logic, hello_feed and hello_answer)"]
+    head = f"{'server':<46} {'loop':>6} {'ratio':>6} {'instr':>8} {'ratio':>6} {'sysc':>6} {'ratio':>6} {'alloc':>6} {'cpu us':>7} {'ratio':>6} " \
            f"{'wrk req/s min/med/max':>26} {'ratio':>6}"
     lines += [head, "-" * len(head)]
     for r in server_rows(results):
@@ -68,7 +82,8 @@ def text_tables(results):
             continue
         wrk = r["wrk"]
         wrk_text = f"{wrk['min']:.0f}/{wrk['median']:.0f}/{wrk['max']:.0f}" if wrk else "-"
-        lines.append(f"{r['label']:<46} {_fmt(r['instructions'], '8.0f')} {_fmt(r['instructions_ratio'], '6.2f')} "
+        lines.append(f"{r['label']:<46} {_fmt(r['loop'], '6.0f')} {_fmt(r['loop_ratio'], '6.2f')} "
+                     f"{_fmt(r['instructions'], '8.0f')} {_fmt(r['instructions_ratio'], '6.2f')} "
                      f"{_fmt(r['syscalls'], '6.2f')} {_fmt(r['syscalls_ratio'], '6.2f')} "
                      f"{_fmt(r['allocations'], '6.2f')} {_fmt(r['cpu_us'], '7.2f')} {_fmt(r['cpu_ratio'], '6.2f')} "
                      f"{wrk_text:>26} {_fmt(r['wrk_ratio'], '6.2f')}")
@@ -82,7 +97,7 @@ def text_tables(results):
                      f"{r['baseline']:<26} {r['raw_ns']:10.0f}  ratio {r['ratio']:.2f} ({r['clock']} time)")
     for key, label in results.get("missing", {}).items():
         lines.append(f"  not built, not measured: {label}")
-    lines += ["", "Targets (issues 9 and 13)"]
+    lines += ["", "Targets (issues 9, 13 and 19)"]
     for target, met, figure in targets.check(results):
         mark = "not measured" if met is None else ("met" if met else "MISSED")
         lines.append(f"  [{mark}] {target}: {figure}")
@@ -100,7 +115,8 @@ def plots(results, out):
         return []
     rows = [r for r in server_rows(results) if not r["error"]]
     written = []
-    charts = [("instructions.png", "instructions_ratio", "user-space instructions / request (callgrind)"),
+    charts = [("loop.png", "loop_ratio", "event-loop instructions / request (callgrind, request logic taken out)"),
+              ("instructions.png", "instructions_ratio", "user-space instructions / request (callgrind)"),
               ("syscalls.png", "syscalls_ratio", "system calls / request (tracepoints)"),
               ("cpu.png", "cpu_ratio", "server CPU time / request"),
               ("throughput.png", "wrk_ratio", "wrk requests/s (median)")]
@@ -111,7 +127,7 @@ def plots(results, out):
         fig, ax = plt.subplots(figsize=(7.5, 0.38 * len(data) + 1.1))
         labels = [d[0] for d in data][::-1]
         values = [d[1] for d in data][::-1]
-        colors = ["#b05a2a" if label.startswith("metalio") else "#7f8c8d" if label.startswith("raw") else "#4a78a8"
+        colors = ["#b05a2a" if "metalio" in label else "#7f8c8d" if label.startswith("raw") else "#4a78a8"
                   for label in labels]
         ax.barh(labels, values, color=colors)
         ax.axvline(1.0, color="black", linewidth=0.8)
@@ -154,7 +170,8 @@ def rst(results, images, image_prefix):
     lines = [f"Last run: {results['started']}, mode ``{results['mode']}``, {results['machine']['cpus']} CPUs, "
              f"Linux {results['machine']['kernel']}; system calls counted with "
              + ("``perf stat`` on the ``raw_syscalls:sys_enter`` and ``syscalls:sys_enter_NAME`` tracepoints." if results["syscall_tool"] == "perf"
-                else "``strace -c -f`` (the tracepoints could not be opened)."), ""]
+                else "``strace -c -f`` (the tracepoints could not be opened)."), "",
+             "Toolchain: " + toolchain_text(results).replace("toolchain: ", ""), ""]
     for key, label in results.get("missing", {}).items():
         lines += [f"**Not measured: {label}** (its binary was not built; see the output of ``make bench``).", ""]
     lines += ["Targets", "~~~~~~~", ""]
@@ -162,22 +179,27 @@ def rst(results, images, image_prefix):
                     [[t, "not measured" if m is None else ("**met**" if m else "**missed**"), f or "-"]
                      for t, m, f in targets.check(results)], [60, 12, 28])
     lines += ["Servers", "~~~~~~~", "",
-              "Per request, in steady state; each ratio is to the short-read raw epoll baseline of the same run.", ""]
+              "Per request, in steady state; each ratio is to the short-read raw epoll baseline of the same run. "
+              "*Event loop* is the instructions less the inclusive cost of the request logic every server "
+              "shares (``hello_feed``, ``hello_answer``). Rows marked *realistic* register for reading and "
+              "writing once, keep output on a partial write and leave Nagle on; they are counted only "
+              "(no CPU time, no wrk).", ""]
     body = []
     for r in server_rows(results):
         if r["error"]:
-            body.append([r["label"], "failed", "-", "-", "-", "-"])
+            body.append([r["label"], "failed", "-", "-", "-", "-", "-"])
             continue
         wrk = r["wrk"]
         body.append([r["label"],
+                     f"{_fmt(r['loop'], '.0f')} ({_fmt(r['loop_ratio'], '.2f')})",
                      f"{_fmt(r['instructions'], '.0f')} ({_fmt(r['instructions_ratio'], '.2f')})",
                      f"{_fmt(r['syscalls'], '.2f')} ({_fmt(r['syscalls_ratio'], '.2f')})",
                      _fmt(r["allocations"], ".2f"),
                      f"{_fmt(r['cpu_us'], '.2f')} ({_fmt(r['cpu_ratio'], '.2f')})",
                      f"{wrk['min']:.0f} / {wrk['median']:.0f} / {wrk['max']:.0f} ({_fmt(r['wrk_ratio'], '.2f')})"
                      if wrk else "-"])
-    lines += _table(["Server", "Instructions (ratio)", "Syscalls (ratio)", "Allocations", "CPU µs (ratio)",
-                     "wrk req/s min / median / max (ratio)"], body, [30, 14, 12, 8, 12, 24])
+    lines += _table(["Server", "Event loop (ratio)", "Instructions (ratio)", "Syscalls (ratio)", "Allocations",
+                     "CPU µs (ratio)", "wrk req/s min / median / max (ratio)"], body, [28, 12, 12, 12, 8, 11, 17])
     lines += ["System calls per request, by name:", ""]
     for r in server_rows(results):
         if r["by_name"]:

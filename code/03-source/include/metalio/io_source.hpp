@@ -14,6 +14,7 @@
 #include <type_traits>
 
 #include "metalio/selector_id.hpp"
+#include "metalio/sys/atomic_mutex.hpp"
 #include "metalio/sys/owned_fd.hpp"
 #include "metalio/posix/source_fd.hpp"
 
@@ -52,7 +53,10 @@ public:
     // [do-io]
     /// Runs @p operation(fd) and returns its result. With an edge-emulating
     /// selector, a WouldBlock result re-arms the registration first.
+    /// (Always inlined, with the re-arm out of line: a read or write then
+    /// compiles to the system call and its tests, on every selector.)
     template <class Operation>
+    [[gnu::always_inline]]
     auto do_io(Operation&& operation) const -> std::invoke_result_t<Operation, int> {
         auto result = std::forward<Operation>(operation)(fd_.get());
 #if METALIO_SELECTOR_POLL
@@ -70,6 +74,7 @@ public:
     /// edge-emulating selector must then re-arm, as that WouldBlock would
     /// have done; epoll needs nothing (chapter 06).
     template <class Operation>
+    [[gnu::always_inline]]
     auto do_read(std::size_t asked, Operation&& operation) const -> std::invoke_result_t<Operation, int> {
         auto result = std::forward<Operation>(operation)(fd_.get());
 #if METALIO_SELECTOR_POLL
@@ -96,9 +101,11 @@ private:
     void forget_registration() noexcept;
 
     // The selector this fd is registered with (a cheap shared handle), so
-    // do_io can re-arm and the destructor can deregister.
+    // do_io can re-arm and the destructor can deregister. The mutex guards
+    // it against a deregister or move on another thread; it is an
+    // AtomicMutex because every short read takes it.
     struct Rearm {
-        std::mutex mutex;
+        sys::AtomicMutex mutex;
         std::optional<sys::Selector> selector;
     };
     mutable Rearm rearm_;

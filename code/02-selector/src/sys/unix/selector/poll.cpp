@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "metalio/events.hpp"
+#include "metalio/sys/atomic_mutex.hpp"
 #include "metalio/sys/owned_fd.hpp"
 #include "metalio/sys/syscall.hpp"
 #include "metalio/sys/timeout.hpp"
@@ -45,7 +46,9 @@ struct Selector::State {
     std::size_t id;
     OwnedFd notify{-1};  // eventfd: written by register & co. to interrupt poll(2)
 
-    std::mutex mutex;  // held by select() for the whole poll(2) call
+    // Held by select() for the whole poll(2) call, and by every change. An
+    // AtomicMutex: a server's re-arm takes it after every short read.
+    AtomicMutex mutex;
     // fds[0] is `notify`. An entry whose interests all fired keeps its fd
     // with `events` 0, so poll(2) still reports its hang-up or error; an
     // entry with a negative fd is parked after one, and poll(2) skips it.
@@ -57,7 +60,7 @@ struct Selector::State {
 
     // Changes waiting for the mutex: select() lets them in before polling again.
     std::atomic<std::size_t> waiting{0};
-    std::condition_variable changes_done;
+    std::condition_variable_any changes_done;
     bool letting_in = false;  // select() waits on changes_done (under the mutex)
     // True while select() is in (or about to enter) a poll(2) that may
     // block: only then does a change have to interrupt it with `notify`.
@@ -76,6 +79,9 @@ void drain(int fd) noexcept {
     (void)!::read(fd, &count, sizeof count);  // EAGAIN when empty: fine
 }
 
+template <class Change>
+auto modify_contended(Selector::State& state, Change change);
+
 // [modify]
 // Runs `change` under the mutex. select() holds the mutex while it blocks
 // in poll(2); if it is there, the eventfd write makes that poll return so
@@ -83,6 +89,20 @@ void drain(int fd) noexcept {
 // and the change costs no system call at all.
 template <class Change>
 auto modify(Selector::State& state, Change change) {
+    // A free mutex means no thread is in poll(2) (select() holds it for the
+    // whole call) and none is about to be: change the table at once. This
+    // is the re-arm of a server that polls on its own thread.
+    if (state.mutex.try_lock()) {
+        const std::lock_guard lock(state.mutex, std::adopt_lock);
+        return change();
+    }
+    return modify_contended(state, change);
+}
+
+// modify() when the mutex is taken: a thread may be in poll(2). Out of
+// line, so that the fast path above needs no stack frame.
+template <class Change>
+[[gnu::noinline]] auto modify_contended(Selector::State& state, Change change) {
     // Announce the change, then look for a poller (both seq_cst). select()
     // does the same in the other order, so at least one of the two sees the
     // other: either select() sees `waiting` and does not block, or we see
@@ -123,7 +143,8 @@ void arm(pollfd& entry, int fd, short events) noexcept {
 
 // Arms a registered fd again, with new token and events first if given
 // (reregister), or with the ones it had (rearm). Runs under the mutex.
-io::Result<void> arm_registered(Selector::State& state, int fd,
+// Always inlined: in rearm, after every short read, the optional folds away.
+[[gnu::always_inline]] inline io::Result<void> arm_registered(Selector::State& state, int fd,
                                 std::optional<Registration::Update> update) noexcept {
     Registration* found = find(state, fd);
     if (found == nullptr) return std::unexpected(make_error_code(Errc::not_registered));
@@ -217,40 +238,50 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
 
         // [disarm]
         // Report ready fds, starting where the last select stopped so that
-        // a small Events capacity cannot starve the fds at the end.
+        // a small Events capacity cannot starve the fds at the end. poll(2)
+        // returned how many entries have revents, so the scan stops after
+        // the last of them; it runs straight from `start` to the end, then
+        // from the front, so an entry without revents costs one test.
         const std::size_t count = state.fds.size() - 1;
-        const std::size_t start = state.next_scan;  // fixed for this scan; next_scan moves below
-        for (std::size_t step = 0; step < count && events.size() < events.capacity(); ++step) {
-            const std::size_t i = 1 + (start - 1 + step) % count;
+        std::size_t left = static_cast<std::size_t>(*ready) - (interrupted_by_change ? 1 : 0);
+        const std::size_t start = state.next_scan > count ? 1 : state.next_scan;
+        std::size_t last = 0;  // the last entry reported: the next scan starts after it
+        // Reports entry i (it has revents); false when the scan is over.
+        auto report = [&](std::size_t i) {
+            --left;
             pollfd& entry = state.fds[i];
-            if (entry.revents == 0 || entry.fd < 0) continue;
-            if (entry.revents & POLLNVAL) {
+            if (entry.fd < 0 || (entry.revents & POLLNVAL)) {
                 // Closed without deregister: park it silently, as epoll drops
                 // closed fds. (Deregister before close to free the slot.)
-                entry.fd = -entry.fd - 1;
+                if (entry.fd >= 0) entry.fd = -entry.fd - 1;
                 entry.revents = 0;
-                continue;
+                return left > 0;
             }
             const Registration& registration = state.registrations[static_cast<std::size_t>(entry.fd)];
             events.push(Event{registration.token.value, static_cast<std::uint32_t>(entry.revents)});
+            last = i;
             if (registration.waker) {
                 // A Waker's eventfd is not disarmed: emptying it is its edge,
                 // so the next wake() is a plain write (chapter 07).
                 drain(entry.fd);
-                entry.revents = 0;
-                state.next_scan = i + 1 > count ? 1 : i + 1;
-                continue;
+            } else {
+                // Edge emulation: what fired is disarmed until rearm/reregister.
+                // With nothing left to wait for, the fd stays in the table with
+                // `events` 0: poll(2) reports POLLHUP and POLLERR even then, so a
+                // hang-up after every interest fired still arrives, as with
+                // EPOLLET. A hang-up or error itself is reported once: parked.
+                entry.events = static_cast<short>(entry.events & ~entry.revents);
+                if ((entry.revents & kFinal) != 0) entry.fd = -entry.fd - 1;
             }
-            // Edge emulation: what fired is disarmed until rearm/reregister.
-            // With nothing left to wait for, the fd stays in the table with
-            // `events` 0: poll(2) reports POLLHUP and POLLERR even then, so a
-            // hang-up after every interest fired still arrives, as with
-            // EPOLLET. A hang-up or error itself is reported once: parked.
-            entry.events = static_cast<short>(entry.events & ~entry.revents);
-            if ((entry.revents & kFinal) != 0) entry.fd = -entry.fd - 1;
             entry.revents = 0;
-            state.next_scan = i + 1 > count ? 1 : i + 1;
-        }
+            return left > 0 && events.size() < events.capacity();  // the rest come with the next select
+        };
+        bool more = left > 0;
+        for (std::size_t i = start; more && i <= count; ++i)
+            if (state.fds[i].revents != 0) more = report(i);
+        for (std::size_t i = 1; more && i < start; ++i)
+            if (state.fds[i].revents != 0) more = report(i);
+        if (last != 0) state.next_scan = last == count ? 1 : last + 1;
         if (events.size() > 0) return {};
         // [disarm]
         // Everything that fired was parked or closed: keep waiting.

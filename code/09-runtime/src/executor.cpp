@@ -3,8 +3,11 @@
 #include <vector>
 
 #include "metalio/rt/context.hpp"
+#include "metalio/rt/coop.hpp"
 
 namespace metalio::rt {
+
+constinit thread_local std::uint32_t Budget::remaining_ = Budget::kUnlimited;
 
 // [finish]
 std::coroutine_handle<> PromiseBase::finish(std::coroutine_handle<> self) noexcept {
@@ -50,8 +53,10 @@ void Executor::run_once() {
     run_queue_.push_back(end_of_pass_);
     while (Waiter* waiter = run_queue_.pop_front()) {
         if (waiter == &end_of_pass_) break;
+        Budget::refill();  // each task run gets its own budget
         waiter->run();
     }
+    Budget::unconstrain();
 }
 // [run-once]
 

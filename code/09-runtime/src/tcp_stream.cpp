@@ -8,6 +8,16 @@ io::Result<TcpStream> TcpStream::from_std(net::TcpStream stream) {
     return TcpStream(std::move(stream), std::move(*registration));
 }
 
+TcpStream& TcpStream::operator=(TcpStream&& other) noexcept {
+    if (this != &other) {
+        registration_.deregister(inner_);  // while our socket is still open
+        inner_ = std::move(other.inner_);
+        registration_.take(std::move(other.registration_));
+        registration_.set_owner(this);
+    }
+    return *this;
+}
+
 // [connect]
 Task<io::Result<TcpStream>> TcpStream::connect(net::SocketAddr addr) {
     auto started = net::TcpStream::connect(addr);

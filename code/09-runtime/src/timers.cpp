@@ -59,9 +59,10 @@ void Sleep::await_suspend(std::coroutine_handle<> caller) {
 Task<void> sleep_until(TimePoint deadline) { co_await Sleep(deadline); }
 
 Task<void> sleep_for(std::chrono::nanoseconds duration) {
-    // Computed when the task starts, not when it is made: a sleep_for
-    // handed to select() or spawn() counts from its first run.
-    co_await Sleep(Clock::now() + duration);
+    // Not a coroutine itself: the deadline is fixed by the call, as tokio's
+    // `sleep` does, not when the task first runs (a sleep_for handed to
+    // select() or spawn() would otherwise start a scheduler pass late).
+    return sleep_until(Clock::now() + duration);
 }
 
 }  // namespace metalio::rt

@@ -98,8 +98,11 @@ private:
 // [sleep]
 
 /// Suspends the calling task until @p deadline (tokio's `time::sleep_until`).
+/// Cancel safety: safe (a cancelled sleep leaves the timers).
 Task<void> sleep_until(TimePoint deadline);
-/// Suspends the calling task for @p duration (tokio's `time::sleep`).
+/// Suspends the calling task for @p duration (tokio's `time::sleep`),
+/// counted from this call, not from the task's first run.
+/// Cancel safety: safe.
 Task<void> sleep_for(std::chrono::nanoseconds duration);
 
 }  // namespace metalio::rt

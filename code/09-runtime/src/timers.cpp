@@ -1,49 +1,156 @@
 #include "metalio/rt/timers.hpp"
 
+#include <bit>
 #include <exception>
 
 #include "metalio/rt/context.hpp"
 
 namespace metalio::rt {
 
+namespace {
+
+constexpr unsigned kBits = 6;  // log2(Timers::kSlots)
+static_assert(Timers::kSlots == 1U << kBits);
+// The last tick the top level can tell apart from elapsed's block.
+constexpr unsigned kSpanBits = kBits * Timers::kLevels;
+
+// The level an entry due at @p tick belongs to while the wheel is at
+// @p elapsed: the highest 6-bit digit in which the two differ.
+unsigned level_for(std::uint64_t elapsed, std::uint64_t tick) noexcept {
+    const std::uint64_t differ = (elapsed ^ tick) | (Timers::kSlots - 1);
+    return static_cast<unsigned>(63 - std::countl_zero(differ)) / kBits;
+}
+
+}  // namespace
+
+Timers::Timers() noexcept : origin_(Clock::now()) {
+    for (Level& level : levels_) {
+        for (Link& head : level.slots) head.prev = head.next = &head;
+    }
+}
+
+Timers::~Timers() {
+    for (Level& level : levels_) {
+        for (Link& head : level.slots) {
+            for (Link* node = head.next; node != &head;) {
+                Link* next = node->next;
+                auto* entry = static_cast<Entry*>(node);
+                entry->timers_ = nullptr;
+                entry->prev = entry->next = nullptr;
+                node = next;
+            }
+        }
+    }
+}
+
+std::uint64_t Timers::tick_of(TimePoint time) const noexcept {
+    if (time <= origin_) return 0;
+    // Rounded up: an entry never fires before its deadline.
+    const auto since = std::chrono::duration_cast<std::chrono::nanoseconds>(time - origin_);
+    return static_cast<std::uint64_t>((since + kTick - std::chrono::nanoseconds{1}) / kTick);
+}
+
+// [wheel-link]
+void Timers::link(Entry& entry) noexcept {
+    // A deadline already due goes to the current slot; one beyond the top
+    // level's reach waits in its last slot and is placed again from there.
+    std::uint64_t place = entry.tick_ < elapsed_ ? elapsed_ : entry.tick_;
+    const std::uint64_t reach = elapsed_ | ((std::uint64_t{1} << kSpanBits) - 1);
+    if (place > reach) place = reach;
+    const unsigned level = level_for(elapsed_, place);
+    const unsigned slot = static_cast<unsigned>(place >> (level * kBits)) & (kSlots - 1);
+    Link& head = levels_[level].slots[slot];
+    entry.prev = head.prev;
+    entry.next = &head;
+    head.prev->next = &entry;
+    head.prev = &entry;
+    levels_[level].occupied |= std::uint64_t{1} << slot;
+    entry.level_ = static_cast<std::uint8_t>(level);
+    entry.slot_ = static_cast<std::uint8_t>(slot);
+}
+
+void Timers::unlink(Entry& entry) noexcept {
+    entry.prev->next = entry.next;
+    entry.next->prev = entry.prev;
+    entry.prev = entry.next = nullptr;
+    Link& head = levels_[entry.level_].slots[entry.slot_];
+    if (head.next == &head) levels_[entry.level_].occupied &= ~(std::uint64_t{1} << entry.slot_);
+}
+// [wheel-link]
+
 void Timers::Entry::cancel() noexcept {
     if (timers_ != nullptr) {
-        timers_->queue_.erase(position_);
+        timers_->unlink(*this);
+        --timers_->size_;
         timers_ = nullptr;
     }
     waiter.unlink();
 }
 
-Timers::~Timers() {
-    for (auto& [deadline, entry] : queue_) entry->timers_ = nullptr;
+void Timers::insert(Entry& entry, TimePoint deadline) noexcept {
+    entry.cancel();
+    entry.tick_ = tick_of(deadline);
+    entry.timers_ = this;
+    link(entry);
+    ++size_;
 }
 
-void Timers::insert(Entry& entry, TimePoint deadline) {
-    entry.cancel();
-    // multimap inserts after equal keys: same deadline, first come first fired.
-    entry.position_ = queue_.emplace(deadline, &entry);
-    entry.timers_ = this;
+std::optional<Timers::Due> Timers::next_due() const noexcept {
+    // Lower levels first: every slot of level L lies after the whole block
+    // of level L-1 that the wheel is in.
+    for (unsigned level = 0; level < kLevels; ++level) {
+        const unsigned shift = level * kBits;
+        const unsigned position = static_cast<unsigned>(elapsed_ >> shift) & (kSlots - 1);
+        const std::uint64_t ahead = levels_[level].occupied & (~std::uint64_t{0} << position);
+        if (ahead == 0) continue;
+        const unsigned slot = static_cast<unsigned>(std::countr_zero(ahead));
+        const std::uint64_t block = elapsed_ & ~((std::uint64_t{1} << (shift + kBits)) - 1);
+        return Due{block + (std::uint64_t{slot} << shift), level, slot};
+    }
+    return std::nullopt;
 }
 
 std::optional<std::chrono::nanoseconds> Timers::next_timeout(TimePoint now) const noexcept {
-    if (queue_.empty()) return std::nullopt;
-    const auto first = queue_.begin()->first;
-    if (first <= now) return std::chrono::nanoseconds{0};
+    const auto due = next_due();
+    if (!due) return std::nullopt;
+    const TimePoint when = origin_ + due->tick * kTick;
+    if (when <= now) return std::chrono::nanoseconds{0};
     // Poll rounds a partial millisecond up, so the reactor never wakes
-    // before the deadline and spins.
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(first - now);
+    // before the tick and spins.
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(when - now);
 }
 
 // [fire]
 std::size_t Timers::fire(TimePoint now, Executor& executor) noexcept {
+    const std::uint64_t now_tick =
+        now <= origin_ ? 0 : static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now - origin_) / kTick);
     std::size_t fired = 0;
-    while (!queue_.empty() && queue_.begin()->first <= now) {
-        Entry* entry = queue_.begin()->second;
-        queue_.erase(queue_.begin());
-        entry->timers_ = nullptr;
-        executor.schedule(entry->waiter);
-        ++fired;
+    while (const auto due = next_due()) {
+        if (due->tick > now_tick) break;
+        if (due->tick > elapsed_) elapsed_ = due->tick;
+        // Take the slot's whole list, then fire it (level 0) or place each
+        // entry again, a level lower now that the wheel is at its slot.
+        Link& head = levels_[due->level].slots[due->slot];
+        Link* node = head.next;
+        head.prev->next = nullptr;
+        head.prev = head.next = &head;
+        levels_[due->level].occupied &= ~(std::uint64_t{1} << due->slot);
+        while (node != nullptr) {
+            Link* next = node->next;
+            auto* entry = static_cast<Entry*>(node);
+            if (due->level == 0) {
+                entry->prev = entry->next = nullptr;
+                entry->timers_ = nullptr;
+                --size_;
+                executor.schedule(entry->waiter);
+                ++fired;
+            } else {
+                link(*entry);
+            }
+            node = next;
+        }
     }
+    if (now_tick > elapsed_) elapsed_ = now_tick;
     return fired;
 }
 // [fire]

@@ -31,6 +31,8 @@ def all_servers(build_epoll, build_poll, mio_binary):
                [os.path.join(build_epoll, "hello_metalio"), "drain"]),
         Server("metalio-poll", "metalio, poll(2) (short-read rule)",
                [os.path.join(build_poll, "hello_metalio"), "short"]),
+        Server("metalio-rt-poll", "metalio runtime, poll(2) (stage-09 coroutines)",
+               [os.path.join(build_poll, "hello_metalio_rt")]),
         Server("mio", "mio (Rust, Debian's crate)", [mio_binary]),
         Server("libuv", "libuv", [os.path.join(build_epoll, "hello_libuv")]),
         Server("libevent", "libevent", [os.path.join(build_epoll, "hello_libevent")]),

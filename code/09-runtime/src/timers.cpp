@@ -23,16 +23,20 @@ unsigned level_for(std::uint64_t elapsed, std::uint64_t tick) noexcept {
 
 }  // namespace
 
-Timers::Timers() noexcept : origin_(Clock::now()) {
-    for (Level& level : levels_) {
-        for (Link& head : level.slots) head.prev = head.next = &head;
+Timers::Timers(TimePoint origin) noexcept : origin_(origin) {
+    for (unsigned level = 0; level <= kLevels; ++level) {
+        for (unsigned slot = 0; slot < (level == kLevels ? 1 : kSlots); ++slot) {
+            Link& list = head(level, slot);
+            list.prev = list.next = &list;
+        }
     }
 }
 
 Timers::~Timers() {
-    for (Level& level : levels_) {
-        for (Link& head : level.slots) {
-            for (Link* node = head.next; node != &head;) {
+    for (unsigned level = 0; level <= kLevels; ++level) {
+        for (unsigned slot = 0; slot < (level == kLevels ? 1 : kSlots); ++slot) {
+            Link& list = head(level, slot);
+            for (Link* node = list.next; node != &list;) {
                 Link* next = node->next;
                 auto* entry = static_cast<Entry*>(node);
                 entry->timers_ = nullptr;
@@ -51,20 +55,27 @@ std::uint64_t Timers::tick_of(TimePoint time) const noexcept {
 }
 
 // [wheel-link]
+Timers::Link& Timers::head(unsigned level, unsigned slot) noexcept {
+    return level == kLevels ? overflow_ : levels_[level].slots[slot];
+}
+
 void Timers::link(Entry& entry) noexcept {
-    // A deadline already due goes to the current slot; one beyond the top
-    // level's reach waits in its last slot and is placed again from there.
-    std::uint64_t place = entry.tick_ < elapsed_ ? elapsed_ : entry.tick_;
+    // A deadline already due goes to the current slot. One beyond the top
+    // level's block waits in the overflow list until the wheel gets there.
+    const std::uint64_t place = entry.tick_ < elapsed_ ? elapsed_ : entry.tick_;
     const std::uint64_t reach = elapsed_ | ((std::uint64_t{1} << kSpanBits) - 1);
-    if (place > reach) place = reach;
-    const unsigned level = level_for(elapsed_, place);
-    const unsigned slot = static_cast<unsigned>(place >> (level * kBits)) & (kSlots - 1);
-    Link& head = levels_[level].slots[slot];
-    entry.prev = head.prev;
-    entry.next = &head;
-    head.prev->next = &entry;
-    head.prev = &entry;
-    levels_[level].occupied |= std::uint64_t{1} << slot;
+    unsigned level = kLevels;
+    unsigned slot = 0;
+    if (place <= reach) {
+        level = level_for(elapsed_, place);
+        slot = static_cast<unsigned>(place >> (level * kBits)) & (kSlots - 1);
+        levels_[level].occupied |= std::uint64_t{1} << slot;
+    }
+    Link& list = head(level, slot);
+    entry.prev = list.prev;
+    entry.next = &list;
+    list.prev->next = &entry;
+    list.prev = &entry;
     entry.level_ = static_cast<std::uint8_t>(level);
     entry.slot_ = static_cast<std::uint8_t>(slot);
 }
@@ -73,8 +84,9 @@ void Timers::unlink(Entry& entry) noexcept {
     entry.prev->next = entry.next;
     entry.next->prev = entry.prev;
     entry.prev = entry.next = nullptr;
-    Link& head = levels_[entry.level_].slots[entry.slot_];
-    if (head.next == &head) levels_[entry.level_].occupied &= ~(std::uint64_t{1} << entry.slot_);
+    if (entry.level_ == kLevels) return;
+    const Link& list = head(entry.level_, entry.slot_);
+    if (list.next == &list) levels_[entry.level_].occupied &= ~(std::uint64_t{1} << entry.slot_);
 }
 // [wheel-link]
 
@@ -107,6 +119,8 @@ std::optional<Timers::Due> Timers::next_due() const noexcept {
         const std::uint64_t block = elapsed_ & ~((std::uint64_t{1} << (shift + kBits)) - 1);
         return Due{block + (std::uint64_t{slot} << shift), level, slot};
     }
+    // Only far deadlines: the next stop is the start of the next top block.
+    if (overflow_.next != &overflow_) return Due{(elapsed_ | ((std::uint64_t{1} << kSpanBits) - 1)) + 1, kLevels, 0};
     return std::nullopt;
 }
 
@@ -130,11 +144,11 @@ std::size_t Timers::fire(TimePoint now, Executor& executor) noexcept {
         if (due->tick > elapsed_) elapsed_ = due->tick;
         // Take the slot's whole list, then fire it (level 0) or place each
         // entry again, a level lower now that the wheel is at its slot.
-        Link& head = levels_[due->level].slots[due->slot];
-        Link* node = head.next;
-        head.prev->next = nullptr;
-        head.prev = head.next = &head;
-        levels_[due->level].occupied &= ~(std::uint64_t{1} << due->slot);
+        Link& list = head(due->level, due->slot);
+        Link* node = list.next;
+        list.prev->next = nullptr;
+        list.prev = list.next = &list;
+        if (due->level < kLevels) levels_[due->level].occupied &= ~(std::uint64_t{1} << due->slot);
         while (node != nullptr) {
             Link* next = node->next;
             auto* entry = static_cast<Entry*>(node);

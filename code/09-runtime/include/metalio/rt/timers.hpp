@@ -39,8 +39,8 @@ class Timers {
 public:
     /// The wheel's resolution.
     static constexpr std::chrono::milliseconds kTick{1};
-    /// Levels and slots per level: 64^6 ms, about two years, then deadlines
-    /// further away wait in the last level and cascade again.
+    /// Levels and slots per level: 64^6 ms, about two years; a deadline
+    /// further away waits in an overflow list until the wheel gets near.
     static constexpr unsigned kLevels = 6;
     static constexpr unsigned kSlots = 64;
 
@@ -74,7 +74,9 @@ public:
     };
 
     /// No deadlines; tick 0 is now.
-    Timers() noexcept;
+    Timers() noexcept : Timers(Clock::now()) {}
+    /// No deadlines; tick 0 is @p origin (tests drive time by hand).
+    explicit Timers(TimePoint origin) noexcept;
     Timers(const Timers&) = delete;
     Timers& operator=(const Timers&) = delete;
     /// Takes every entry still in the wheel out of it.
@@ -105,6 +107,7 @@ private:
         unsigned slot;
     };
     [[nodiscard]] std::optional<Due> next_due() const noexcept;
+    Link& head(unsigned level, unsigned slot) noexcept;  // level kLevels: the overflow list
     void link(Entry& entry) noexcept;
     void unlink(Entry& entry) noexcept;
     [[nodiscard]] std::uint64_t tick_of(TimePoint time) const noexcept;
@@ -113,6 +116,7 @@ private:
     std::uint64_t elapsed_ = 0;  // the tick the wheel has advanced to
     std::size_t size_ = 0;
     std::array<Level, kLevels> levels_;
+    Link overflow_;  // deadlines beyond the top level's block (over two years)
 };
 // [timers]
 

@@ -39,9 +39,10 @@ class Timers {
 public:
     /// The wheel's resolution.
     static constexpr std::chrono::milliseconds kTick{1};
-    /// Levels and slots per level: 64^6 ms, about two years; a deadline
-    /// further away waits in an overflow list until the wheel gets near.
+    /// Levels: together 64^6 ms, about two years; a deadline further away
+    /// waits in an overflow list until the wheel gets near.
     static constexpr unsigned kLevels = 6;
+    /// Slots per level (a 64-bit occupancy mask each).
     static constexpr unsigned kSlots = 64;
 
     /// The links of an entry in a slot's list (or of the slot's head).

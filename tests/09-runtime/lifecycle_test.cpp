@@ -5,6 +5,7 @@
 // operation's "Cancel safety" line holds, and deadlines count from the call.
 #include <chrono>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -309,6 +310,39 @@ Task<bool> sleep_made_then_late() {
 TEST_CASE("sleep_for counts from the call: awaited after its deadline, it does not suspend") {
     Runtime runtime = rt_test::make_runtime();
     CHECK_FALSE(rt_test::run(runtime, sleep_made_then_late()));
+}
+
+Task<int> throws_after_a_yield(const char* what) {
+    co_await YieldNow{};
+    throw std::runtime_error(what);
+}
+
+Task<std::vector<std::string>> exceptions_out_of_tasks() {
+    std::vector<std::string> notes;
+    try {
+        notes.push_back(std::to_string(co_await throws_after_a_yield("awaited")));
+    } catch (const std::runtime_error& error) {
+        notes.push_back(std::string("caught ") + error.what());
+    }
+    bool other_ran = false;
+    REQUIRE(metalio::rt::spawn([]() -> Task<void> { (void)co_await throws_after_a_yield("detached"); }()));
+    REQUIRE(metalio::rt::spawn([](bool* ran) -> Task<void> {
+        co_await YieldNow{};
+        co_await YieldNow{};
+        *ran = true;
+    }(&other_ran)));
+    for (int i = 0; i < 4; ++i) co_await YieldNow{};
+    notes.push_back(other_ran ? "the other task ran" : "the other task did not run");
+    notes.push_back("reported " + std::to_string(Context::current()->executor.unhandled_exceptions()));
+    co_return notes;
+}
+
+TEST_CASE("an exception reaches the task's awaiter; a spawned task's is reported and the runtime goes on") {
+    Runtime runtime = rt_test::make_runtime();
+    CHECK(rt_test::run(runtime, exceptions_out_of_tasks()) ==
+          std::vector<std::string>{"caught awaited", "the other task ran", "reported 1"});
+    // The root task's exception comes out of block_on.
+    CHECK_THROWS_AS((void)runtime.block_on(throws_after_a_yield("root")), std::runtime_error);
 }
 
 }  // namespace

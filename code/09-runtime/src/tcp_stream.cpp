@@ -9,12 +9,7 @@ io::Result<TcpStream> TcpStream::from_std(net::TcpStream stream) {
 }
 
 TcpStream& TcpStream::operator=(TcpStream&& other) noexcept {
-    if (this != &other) {
-        registration_.deregister(inner_);  // while our socket is still open
-        inner_ = std::move(other.inner_);
-        registration_.take(std::move(other.registration_));
-        registration_.set_owner(this);
-    }
+    if (this != &other) registration_.replace(inner_, std::move(other.inner_), std::move(other.registration_), this);
     return *this;
 }
 

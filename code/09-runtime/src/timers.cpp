@@ -136,8 +136,9 @@ std::optional<std::chrono::nanoseconds> Timers::next_timeout(TimePoint now) cons
 
 // [fire]
 std::size_t Timers::fire(TimePoint now, Executor& executor) noexcept {
-    const std::uint64_t now_tick =
-        now <= origin_ ? 0 : static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now - origin_) / kTick);
+    // Rounded down: a tick is due once it has fully begun.
+    const auto since = std::chrono::duration_cast<std::chrono::nanoseconds>(now - origin_);
+    const std::uint64_t now_tick = now <= origin_ ? 0 : static_cast<std::uint64_t>(since / kTick);
     std::size_t fired = 0;
     while (const auto due = next_due()) {
         if (due->tick > now_tick) break;

@@ -53,10 +53,17 @@ public:
     void deregister(const S& source) noexcept {
         if (ScheduledIo* io = std::exchange(io_, nullptr)) io->reactor().remove(source, *io);
     }
-    /// Takes over @p other's record (after deregister() gave back ours).
-    void take(Registration&& other) noexcept {
+    /// The owner's move assignment: deregisters @p source while it is
+    /// still open, moves @p other_source into it, and takes over @p other's
+    /// record for @p owner (the object that now holds both).
+    template <class S>
+        requires Source<S>
+    void replace(S& source, S&& other_source, Registration&& other, void* owner) noexcept {
+        deregister(source);
+        source = std::move(other_source);
         io_ = std::exchange(other.io_, nullptr);
         if (io_ != nullptr) io_->registration_ = this;
+        set_owner(owner);
     }
 
     /// Tells the record where its I/O object lives (see ScheduledIo::owner()).

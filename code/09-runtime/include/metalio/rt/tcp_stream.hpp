@@ -118,7 +118,8 @@ inline auto TcpStream::read(std::span<std::byte> buffer) noexcept {
 // [read]
 
 inline auto TcpStream::write(std::span<const std::byte> data) noexcept {
-    return registration_.async_io<Direction::Write>([io = registration_.io(), data] { return at(io).inner_.write(data); });
+    return registration_.async_io<Direction::Write>(
+        [io = registration_.io(), data] { return at(io).inner_.write(data); });
 }
 
 // [write-all]

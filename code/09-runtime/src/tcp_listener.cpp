@@ -20,7 +20,7 @@ TcpListener& TcpListener::operator=(TcpListener&& other) noexcept {
 }
 
 Task<io::Result<std::pair<TcpStream, net::SocketAddr>>> TcpListener::accept() {
-    return accept_on(registration_.io());
+    return accept_on(registration_.scheduled_io());
 }
 
 // [accept]

@@ -40,7 +40,7 @@ public:
     Registration(Registration&& other) noexcept : io_(std::exchange(other.io_, nullptr)) {
         if (io_ != nullptr) io_->registration_ = this;
     }
-    Registration& operator=(Registration&&) = delete;  // the owner deregisters first, then moves
+    Registration& operator=(Registration&&) = delete;  // the owner deregisters first, then calls replace()
     Registration(const Registration&) = delete;
     /// Nothing: deregister() is the owner's job (only it has the source).
     ~Registration() = default;
@@ -70,8 +70,9 @@ public:
     void set_owner(void* owner) noexcept {
         if (io_ != nullptr) io_->set_owner(owner);
     }
-    /// The readiness record (stable while registered), or nullptr.
-    [[nodiscard]] ScheduledIo* io() const noexcept { return io_; }
+    /// The readiness record (stable while registered), or nullptr. (Not
+    /// named io(): that would hide the io namespace inside this class.)
+    [[nodiscard]] ScheduledIo* scheduled_io() const noexcept { return io_; }
 
     /// Forgets the readiness of @p direction (the next operation parks first).
     void clear(Direction direction) noexcept { io_->clear(direction); }
@@ -91,7 +92,9 @@ public:
     // [async-io]
 
 private:
+    /// @cond
     friend class Reactor;  // forgets io_ when it is destroyed first
+    /// @endcond
     explicit Registration(ScheduledIo& io) noexcept : io_(&io) { io.registration_ = this; }
     ScheduledIo* io_;
 };

@@ -142,8 +142,10 @@ public:
     }
 
 private:
-    friend class Reactor;
-    friend class Registration;
+    /// @cond
+    friend class Reactor;       // keeps the free and pending lists
+    friend class Registration;  // keeps registration_ current when it moves
+    /// @endcond
     WaitList& waiters(Direction direction) noexcept { return direction == Direction::Read ? readers_ : writers_; }
 
     Reactor* reactor_;

@@ -88,7 +88,7 @@ private:
         registration_.set_owner(this);
     }
     // The stream an operation runs on: wherever it lives now.
-    static TcpStream& at(ScheduledIo* io) noexcept { return *io->owner<TcpStream>(); }
+    static TcpStream& at(ScheduledIo* record) noexcept { return *record->owner<TcpStream>(); }
 
     net::TcpStream inner_;
     Registration registration_;
@@ -102,15 +102,16 @@ private:
 
 // [read]
 inline auto TcpStream::read(std::span<std::byte> buffer) noexcept {
-    return registration_.async_io<Direction::Read>([io = registration_.io(), buffer] {
-        auto read = at(io).inner_.read(buffer);
+    ScheduledIo* record = registration_.scheduled_io();
+    return registration_.async_io<Direction::Read>([record, buffer] {
+        auto read = at(record).inner_.read(buffer);
 #if !METALIO_SELECTOR_POLL
         // The short-read rule: the kernel gave less than we asked for, so
         // the socket is empty now. Clearing saves the read that would
         // return WouldBlock. Only with a true edge-triggered selector: the
         // poll(2) selector re-arms only on WouldBlock, so there the next
         // read must see it.
-        if (read && *read > 0 && *read < buffer.size()) io->clear(Direction::Read);
+        if (read && *read > 0 && *read < buffer.size()) record->clear(Direction::Read);
 #endif
         return read;
     });
@@ -118,8 +119,8 @@ inline auto TcpStream::read(std::span<std::byte> buffer) noexcept {
 // [read]
 
 inline auto TcpStream::write(std::span<const std::byte> data) noexcept {
-    return registration_.async_io<Direction::Write>(
-        [io = registration_.io(), data] { return at(io).inner_.write(data); });
+    ScheduledIo* record = registration_.scheduled_io();
+    return registration_.async_io<Direction::Write>([record, data] { return at(record).inner_.write(data); });
 }
 
 // [write-all]
@@ -128,9 +129,10 @@ inline auto TcpStream::write_all(std::span<const std::byte> data) noexcept {
     // in its own copy of `data` and reports WouldBlock while bytes remain,
     // so the task parks until the socket is writable again and the
     // operation goes on. A short write is progress, not an error.
-    return registration_.async_io<Direction::Write>([io = registration_.io(), data]() mutable -> io::Result<void> {
+    ScheduledIo* record = registration_.scheduled_io();
+    return registration_.async_io<Direction::Write>([record, data]() mutable -> io::Result<void> {
         while (!data.empty()) {
-            auto written = at(io).inner_.write(data);
+            auto written = at(record).inner_.write(data);
             if (!written) return std::unexpected(written.error());
             // A socket that takes nothing of a non-empty buffer would loop forever.
             if (*written == 0) return std::unexpected(std::make_error_code(std::errc::io_error));

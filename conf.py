@@ -91,6 +91,11 @@ nitpick_ignore_regex += [
     # The member type of a dependent type in rt::OutputOf's definition
     # (`typename TaskOf<Awaitable>::value_type`); Task::value_type is documented.
     (r"cpp:identifier", r"TaskOf<\w+>::value_type"),
+    # rt::Registration::create's return type: Sphinx stopped resolving it
+    # when Registration gained its public move constructor and members
+    # (which one makes the difference is not pinned down); the class and
+    # io::Result are both documented.
+    (r"cpp:identifier", r"io::Result<Registration>"),
 ]
 
 # Each api page names its headers in its first lines. Breathe would also

@@ -9,6 +9,8 @@ PAIRS = [
     ("one active fd among 10,000 idle", "metalio_one_of_10000", "raw_epoll_one_of_10000", "raw_poll_one_of_10000", False),
     ("Waker wake -> poll return, across threads", "metalio_waker_round_trip/real_time", "raw_eventfd_round_trip/real_time",
      "raw_eventfd_round_trip/real_time", True),
+    ("runtime timers: insert + cancel among 1,000,000 pending (wheel vs multimap)",
+     "metalio_timer_wheel_insert_cancel", "multimap_timer_insert_cancel", "multimap_timer_insert_cancel", False),
 ]
 
 

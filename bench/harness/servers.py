@@ -37,6 +37,8 @@ def all_servers(build_epoll, build_poll, mio_binary, tokio_binary):
         Server("tokio", "tokio, current_thread (Rust, Debian's crate)", [tokio_binary]),
         Server("metalio-epoll-drain", "metalio, epoll (reading until WouldBlock)", [metalio_epoll, "drain"]),
         Server("metalio-poll", "metalio, poll(2) (short-read rule)", [metalio_poll, "short"]),
+        Server("metalio-rt-poll", "metalio runtime, poll(2) (stage-09 coroutines)",
+               [os.path.join(build_poll, "hello_metalio_rt")]),
         Server("mio", "mio (Rust, Debian's crate)", [mio_binary, "lean"]),
         Server("libuv", "libuv", [os.path.join(build_epoll, "hello_libuv"), "lean"]),
         Server("libevent", "libevent", [os.path.join(build_epoll, "hello_libevent"), "lean"]),

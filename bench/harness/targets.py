@@ -115,4 +115,7 @@ def check(results):
         results["servers"].get("metalio-uring", {}).get("allocations"), 0.001, "{value:.3f}")
     add("io_uring (stage 10): instructions/request <= 1.2x raw io_uring in C (liburing)",
         ratio(u_i, _instr(results, "liburing")), 1.2, "{value:.2f}x")
+    add("runtime timers: wheel insert + cancel <= 1/3 of the multimap's (1,000,000 pending)",
+        _micro_ratio(results, "epoll", "metalio_timer_wheel_insert_cancel", "multimap_timer_insert_cancel"), 1 / 3,
+        "{value:.2f}x")
     return rows

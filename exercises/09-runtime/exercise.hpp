@@ -1,20 +1,24 @@
-// Exercise 09 — a read with a deadline.
+// Exercise 09 — a write that can be cancelled without losing count.
 //
-// Write read_timeout(stream, buffer, limit): read into `buffer` like
-// stream.read(buffer) does, but give up once `limit` has passed.
+// rt::TcpStream::write_all is not cancel-safe: cancelled (by a timeout, or
+// by select), it may have written part of the buffer and nobody knows how
+// much. Write write_counted(stream, data, written): write all of `data`,
+// like write_all, but keep `*written` true at every moment the task could
+// be cancelled.
 //
-//  - If bytes arrive in time, return what read() returned (the count).
-//  - If the limit passes first, return the error std::errc::timed_out,
-//    and the read must be cancelled: it must not take bytes that arrive
-//    later (the caller reads them with the next read).
-//  - Do not wait for the limit when the bytes come earlier.
+//  - `*written` starts at 0 (set it) and is, whenever the task is
+//    suspended, exactly the number of bytes of `data` the socket has taken
+//    (the peer will receive data[0 .. *written), nothing more, nothing
+//    else).
+//  - Return success once all of `data` is written; the socket's error
+//    (EPIPE, ECONNRESET, ...) if writing fails. Never hang on a peer that
+//    is gone.
+//  - An empty `data` returns success at once.
 //
-// Build it from rt::select (two tasks, the first to finish wins, the other
-// is destroyed where it waits) and rt::sleep_for. Not from rt::timeout:
-// that is the answer.
+// The chapter's "Cancel safety" table says which of the stream's
+// operations you can build this from.
 #pragma once
 
-#include <chrono>
 #include <cstddef>
 #include <span>
 
@@ -22,7 +26,6 @@
 
 namespace metalio::exercise {
 
-rt::Task<io::Result<std::size_t>> read_timeout(rt::TcpStream& stream, std::span<std::byte> buffer,
-                                               std::chrono::nanoseconds limit);
+rt::Task<io::Result<void>> write_counted(rt::TcpStream& stream, std::span<const std::byte> data, std::size_t* written);
 
 }  // namespace metalio::exercise

@@ -1,17 +1,22 @@
 // Exercise 09: reference solution.
 #include "exercise.hpp"
-#include "metalio/rt/select.hpp"
-#include "metalio/rt/timers.hpp"
 
 namespace metalio::exercise {
 
-rt::Task<io::Result<std::size_t>> read_timeout(rt::TcpStream& stream, std::span<std::byte> buffer,
-                                               std::chrono::nanoseconds limit) {
-    // Whichever finishes first resumes us; select destroys the other. A
-    // destroyed read was parked on the reactor and had read nothing.
-    auto first = co_await rt::select(stream.read(buffer), rt::sleep_for(limit));
-    if (first.index() == 1) co_return std::unexpected(std::make_error_code(std::errc::timed_out));
-    co_return std::get<0>(first);
+rt::Task<io::Result<void>> write_counted(rt::TcpStream& stream, std::span<const std::byte> data, std::size_t* written) {
+    *written = 0;
+    // write() is cancel-safe: cancelled, it took nothing. So the only
+    // moments we can be cancelled are inside it, and the count is up to
+    // date at each of them.
+    for (std::size_t sent = 0; sent < data.size();) {
+        auto part = co_await stream.write(data.subspan(sent));
+        if (!part) co_return std::unexpected(part.error());
+        // A socket that takes nothing would have us loop for ever.
+        if (*part == 0) co_return std::unexpected(std::make_error_code(std::errc::io_error));
+        sent += *part;
+        *written = sent;
+    }
+    co_return io::Result<void>{};
 }
 
 }  // namespace metalio::exercise

@@ -1,126 +1,146 @@
-// Tests of exercise 09 (read_timeout from select and sleep_for).
+// Tests of exercise 09 (write_counted: a write that keeps count when it is
+// cancelled).
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "../09-runtime/runtime_test.hpp"
 #include "exercise.hpp"
 #include "metalio/rt/timeout.hpp"
 
 using namespace std::chrono_literals;
-using metalio::exercise::read_timeout;
-using metalio::rt::Clock;
+using metalio::exercise::write_counted;
 using metalio::rt::Task;
+using metalio::rt::TcpStream;
 
 namespace {
 
-std::string text(const metalio::io::Result<std::size_t>& read, const char* buffer) {
-    if (!read) return "error: " + read.error().message();
-    return std::string(buffer, *read);
+// Bytes that differ from their neighbours, so a repeated or skipped part shows.
+std::vector<std::byte> pattern(std::size_t size) {
+    std::vector<std::byte> data(size);
+    for (std::size_t i = 0; i < size; ++i) data[i] = static_cast<std::byte>(i % 251);
+    return data;
 }
 
-// What the learner's read_timeout returned, under a 5 s watchdog of the
-// library's own timeout: an answer that never gives up fails, not hangs.
-struct Outcome {
-    bool returned = false;
-    metalio::io::Result<std::size_t> read;
-    std::string bytes;
+// What the peer received up to end-of-file: how many bytes, and whether
+// they were the pattern's first ones.
+struct Received {
+    std::size_t size = 0;
+    bool in_order = true;
+    bool finished = false;
 };
 
-Task<Outcome> guarded_read(metalio::rt::TcpStream* stream, std::chrono::nanoseconds limit) {
-    Outcome outcome;
-    char buffer[64];
-    auto guarded = co_await metalio::rt::timeout(5s, read_timeout(*stream, std::as_writable_bytes(std::span(buffer)), limit));
-    outcome.returned = guarded.has_value();
-    if (guarded) {
-        outcome.read = *guarded;
-        outcome.bytes = text(*guarded, buffer);
+Task<void> receive_all(TcpStream* stream, Received* received) {
+    std::vector<std::byte> buffer(1 << 16);
+    for (;;) {
+        auto read = co_await metalio::rt::timeout(10s, stream->read(buffer));
+        if (!read || !*read || **read == 0) break;
+        for (std::size_t i = 0; i < **read; ++i) {
+            if (buffer[i] != static_cast<std::byte>((received->size + i) % 251)) received->in_order = false;
+        }
+        received->size += **read;
     }
+    received->finished = true;
+}
+
+Task<bool> eventually(const bool* flag) {
+    for (int i = 0; i < 10000 && !*flag; ++i) co_await metalio::rt::sleep_for(1ms);
+    co_return *flag;
+}
+
+struct Outcome {
+    std::string result;  // "ok", "timed out", "still writing after 10 s", or the error
+    std::size_t written = 0;
+    Received received;
+};
+
+std::string describe(const metalio::io::Result<metalio::io::Result<void>>& guarded) {
+    if (!guarded) return guarded.error() == std::errc::timed_out ? "timed out" : guarded.error().message();
+    if (!*guarded) return guarded->error().message();
+    return "ok";
+}
+
+Task<Outcome> write_while_the_peer_reads() {
+    Outcome outcome;
+    auto pair = co_await rt_test::connected_pair();
+    const auto data = pattern(16 << 20);  // more than a socket buffer: short writes will happen
+    REQUIRE(metalio::rt::spawn(receive_all(&pair.server, &outcome.received)));
+    auto guarded = co_await metalio::rt::timeout(10s, write_counted(pair.client, data, &outcome.written));
+    outcome.result = describe(guarded);
+    if (outcome.result == "timed out") outcome.result = "still writing after 10 s";
+    (void)pair.client.shutdown(metalio::net::Shutdown::Write);
+    (void)co_await eventually(&outcome.received.finished);
     co_return outcome;
 }
 
-Task<Outcome> bytes_already_there() {
-    auto pair = co_await rt_test::connected_pair();
-    (void)co_await pair.client.write_all("hello");
-    co_return co_await guarded_read(&pair.server, 1s);
-}
-
-TEST_CASE("bytes that are already there come back") {
+TEST_CASE("all of the data arrives, in order, and the count says so") {
     const metalio::test::FdLeakCheck no_leak;
     auto runtime = rt_test::make_runtime();
-    const Outcome outcome = rt_test::run(runtime, bytes_already_there());
-    REQUIRE_MESSAGE(outcome.returned, "read_timeout did not return within 5 s although bytes were waiting");
-    CHECK_MESSAGE(outcome.bytes == "hello", "expected the 5 bytes sent, got: ", outcome.bytes);
+    const Outcome outcome = rt_test::run(runtime, write_while_the_peer_reads());
+    REQUIRE_MESSAGE(outcome.result == "ok", "write_counted: ", outcome.result);
+    CHECK_MESSAGE(outcome.received.size == (16U << 20), "the peer received ", outcome.received.size, " bytes of ",
+                  16U << 20);
+    CHECK_MESSAGE(outcome.received.in_order,
+                  "the peer received bytes out of order: after a short write, go on from where it stopped");
+    CHECK_MESSAGE(outcome.written == outcome.received.size, "*written says ", outcome.written, ", the peer got ",
+                  outcome.received.size);
 }
 
-struct Silence {
+Task<Outcome> cancelled_in_the_middle() {
     Outcome outcome;
-    Clock::duration waited{};
-};
-
-Task<Silence> silent_peer() {
     auto pair = co_await rt_test::connected_pair();
-    Silence silence;
-    const auto start = Clock::now();
-    silence.outcome = co_await guarded_read(&pair.server, 50ms);
-    silence.waited = Clock::now() - start;
-    co_return silence;
+    const auto data = pattern(32 << 20);  // the peer does not read yet: the write parks, and is cancelled there
+    outcome.result = describe(co_await metalio::rt::timeout(20ms, write_counted(pair.client, data, &outcome.written)));
+    (void)pair.client.shutdown(metalio::net::Shutdown::Write);
+    REQUIRE(metalio::rt::spawn(receive_all(&pair.server, &outcome.received)));
+    (void)co_await eventually(&outcome.received.finished);
+    co_return outcome;
 }
 
-TEST_CASE("a silent peer: timed_out once the limit has passed") {
+TEST_CASE("cancelled in the middle: *written is exactly what the peer receives") {
     const metalio::test::FdLeakCheck no_leak;
     auto runtime = rt_test::make_runtime();
-    const Silence silence = rt_test::run(runtime, silent_peer());
-    REQUIRE_MESSAGE(silence.outcome.returned,
-                    "read_timeout(50 ms) was still waiting after 5 s: race the read against rt::sleep_for(limit)");
-    REQUIRE_MESSAGE(!silence.outcome.read.has_value(),
-                    "a timeout must be an error, not a read of ", silence.outcome.read.value_or(0),
-                    " bytes (0 bytes means end-of-file to every caller)");
-    CHECK_MESSAGE(silence.outcome.read.error() == std::errc::timed_out,
-                  "expected std::errc::timed_out, got: ", silence.outcome.read.error().message());
-    CHECK_MESSAGE(silence.waited >= 50ms, "gave up before the limit");
+    const Outcome outcome = rt_test::run(runtime, cancelled_in_the_middle());
+    REQUIRE_MESSAGE(outcome.result == "timed out", "32 MiB into a peer that does not read cannot be written in 20 ms, "
+                                                   "yet write_counted returned: ", outcome.result);
+    REQUIRE(outcome.received.finished);
+    CHECK_MESSAGE(outcome.received.size > 0, "the socket takes some bytes before it is full");
+    CHECK_MESSAGE(outcome.written == outcome.received.size, "cancelled with *written == ", outcome.written,
+                  " but the peer received ", outcome.received.size,
+                  " bytes: count what write() reports, between two awaits");
+    CHECK(outcome.received.in_order);
 }
 
-Task<std::string> usable_after_timeout() {
+Task<std::string> peer_gone() {
     auto pair = co_await rt_test::connected_pair();
-    (void)co_await guarded_read(&pair.server, 20ms);
-    (void)co_await pair.client.write_all("later");
-    const Outcome next = co_await guarded_read(&pair.server, 1s);
-    co_return next.bytes;
+    { TcpStream gone = std::move(pair.server); }
+    const auto data = pattern(32 << 20);
+    std::size_t written = 0;
+    co_return describe(co_await metalio::rt::timeout(10s, write_counted(pair.client, data, &written)));
 }
 
-TEST_CASE("after a timeout the stream still works: the next read gets the bytes sent later") {
+TEST_CASE("a peer that is gone: an error, not a hang") {
     const metalio::test::FdLeakCheck no_leak;
     auto runtime = rt_test::make_runtime();
-    CHECK_MESSAGE(rt_test::run(runtime, usable_after_timeout()) == "later",
-                  "the bytes sent after a timeout should go to the next read; was the first read cancelled?");
+    const std::string result = rt_test::run(runtime, peer_gone());
+    CHECK_MESSAGE(result != "ok", "32 MiB cannot all reach a closed peer");
+    CHECK_MESSAGE(result != "timed out", "still writing to a closed peer after 10 s: return write()'s error");
 }
 
-Task<void> send_soon(metalio::rt::TcpStream* stream) {
-    co_await metalio::rt::sleep_for(10ms);
-    (void)co_await stream->write_all("soon");
-}
-
-Task<void> raise_flag_later(bool* flag) {
-    co_await metalio::rt::sleep_for(1s);
-    *flag = true;
-}
-
-Task<std::string> early_answer(bool* late_flag) {
+Task<Outcome> nothing_to_write() {
+    Outcome outcome;
+    outcome.written = 12345;
     auto pair = co_await rt_test::connected_pair();
-    REQUIRE(metalio::rt::spawn(send_soon(&pair.client)));
-    REQUIRE(metalio::rt::spawn(raise_flag_later(late_flag)));
-    const Outcome outcome = co_await guarded_read(&pair.server, 3s);
-    co_return outcome.bytes;
+    outcome.result = describe(co_await metalio::rt::timeout(5s, write_counted(pair.client, {}, &outcome.written)));
+    co_return outcome;
 }
 
-TEST_CASE("bytes that arrive early come back early, not at the limit") {
+TEST_CASE("empty data: success at once, and a count of 0") {
     const metalio::test::FdLeakCheck no_leak;
     auto runtime = rt_test::make_runtime();
-    bool late = false;
-    const std::string bytes = rt_test::run(runtime, early_answer(&late));
-    CHECK(bytes == "soon");
-    CHECK_MESSAGE(!late, "the read got its bytes after 10 ms but returned only after 1 s or more: "
-                         "do not wait out the limit when the read finishes first");
+    const Outcome outcome = rt_test::run(runtime, nothing_to_write());
+    CHECK(outcome.result == "ok");
+    CHECK_MESSAGE(outcome.written == 0, "*written starts at 0");
 }
 
 }  // namespace

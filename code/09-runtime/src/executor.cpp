@@ -1,18 +1,25 @@
 #include "metalio/rt/executor.hpp"
 
+#include <cstdio>
+#include <exception>
 #include <vector>
 
 #include "metalio/rt/context.hpp"
+#include "metalio/rt/coop.hpp"
 
 namespace metalio::rt {
+
+constinit thread_local std::uint32_t Budget::remaining_ = Budget::kUnlimited;
 
 // [finish]
 std::coroutine_handle<> PromiseBase::finish(std::coroutine_handle<> self) noexcept {
     if (inline_start) return std::noop_coroutine();  // back into Task::Awaiter::await_suspend
     if (owner == nullptr) return continuation;
-    // A spawned task: nobody awaits it. The frame is suspended at its final
-    // point, so destroying it here is allowed; then give the thread back to
-    // whoever resumed us (the executor's loop).
+    // A spawned task: nobody awaits it, so nobody could catch what ended
+    // it; say so, and go on with the other tasks. The frame is suspended
+    // at its final point, so destroying it here is allowed; then give the
+    // thread back to whoever resumed us (the executor's loop).
+    if (exception) owner->report(exception);
     owner->retire(self);
     return std::noop_coroutine();
 }
@@ -35,6 +42,17 @@ void Executor::spawn(Task<void> task) {
     schedule(frame.promise().start);
 }
 
+void Executor::report(const std::exception_ptr& exception) noexcept {
+    ++unhandled_exceptions_;
+    try {
+        std::rethrow_exception(exception);
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "metalio::rt: a spawned task ended with an exception: %s\n", error.what());
+    } catch (...) {
+        std::fprintf(stderr, "metalio::rt: a spawned task ended with an exception\n");
+    }
+}
+
 void Executor::retire(std::coroutine_handle<> frame) noexcept {
     tasks_.erase(frame.address());
     frame.destroy();
@@ -50,8 +68,10 @@ void Executor::run_once() {
     run_queue_.push_back(end_of_pass_);
     while (Waiter* waiter = run_queue_.pop_front()) {
         if (waiter == &end_of_pass_) break;
+        Budget::refill();  // each task run gets its own budget
         waiter->run();
     }
+    Budget::unconstrain();
 }
 // [run-once]
 

@@ -21,6 +21,8 @@ public:
                 return "the runtime was destroyed";
             case Errc::nested_block_on:
                 return "block_on called from inside a task";
+            case Errc::io_closed:
+                return "the I/O object was destroyed while an operation waited on it";
         }
         return "unknown metalio.rt error";
     }

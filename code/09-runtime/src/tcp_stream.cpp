@@ -8,6 +8,11 @@ io::Result<TcpStream> TcpStream::from_std(net::TcpStream stream) {
     return TcpStream(std::move(stream), std::move(*registration));
 }
 
+TcpStream& TcpStream::operator=(TcpStream&& other) noexcept {
+    if (this != &other) registration_.replace(inner_, std::move(other.inner_), std::move(other.registration_), this);
+    return *this;
+}
+
 // [connect]
 Task<io::Result<TcpStream>> TcpStream::connect(net::SocketAddr addr) {
     auto started = net::TcpStream::connect(addr);

@@ -17,6 +17,9 @@ enum class Errc {
     runtime_closed,
     /// Runtime::block_on called from inside a task (it would never return).
     nested_block_on,
+    /// The I/O object (stream, listener) was destroyed, or its runtime
+    /// was, while an operation waited on it.
+    io_closed,
 };
 
 /// The `std::error_category` of rt::Errc ("metalio.rt").

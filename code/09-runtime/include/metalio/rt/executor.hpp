@@ -4,6 +4,7 @@
 
 #include <coroutine>
 #include <cstddef>
+#include <exception>
 #include <unordered_set>
 
 #include "metalio/rt/task.hpp"
@@ -45,14 +46,19 @@ public:
     [[nodiscard]] bool has_ready() const noexcept { return !run_queue_.empty(); }
     /// How many spawned tasks have not finished yet.
     [[nodiscard]] std::size_t task_count() const noexcept { return tasks_.size(); }
+    /// How many spawned tasks ended with an exception (each was reported
+    /// on stderr; the runtime went on).
+    [[nodiscard]] std::size_t unhandled_exceptions() const noexcept { return unhandled_exceptions_; }
 
 private:
     friend class PromiseBase;
     void retire(std::coroutine_handle<> frame) noexcept;
+    void report(const std::exception_ptr& exception) noexcept;
 
     WaitList run_queue_;
     Waiter end_of_pass_;  // run_once()'s marker; declared after the queue, so it dies first
     std::unordered_set<void*> tasks_;  // frame addresses of spawned tasks
+    std::size_t unhandled_exceptions_ = 0;
 };
 // [executor]
 

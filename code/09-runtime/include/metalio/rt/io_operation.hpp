@@ -3,12 +3,14 @@
 #pragma once
 
 #include <coroutine>
+#include <cstdint>
 #include <optional>
 #include <type_traits>
 #include <utility>
 
 #include "metalio/io.hpp"
 #include "metalio/rt/context.hpp"
+#include "metalio/rt/coop.hpp"
 #include "metalio/rt/error.hpp"
 #include "metalio/rt/scheduled_io.hpp"
 #include "metalio/rt/task.hpp"
@@ -29,6 +31,13 @@ namespace metalio::rt {
 /// another WouldBlock (an event that was already used) parks it again, so
 /// the caller is resumed only with a result. EINTR is tried again at once.
 ///
+/// Each try that could finish at once spends a unit of the task's Budget;
+/// with none left the caller yields (it queues itself behind the other
+/// ready tasks) and tries when its turn comes. The operation keeps the
+/// generation of the ScheduledIo it started under: if its source is
+/// deregistered meanwhile (the stream destroyed), it ends with
+/// Errc::io_closed instead of touching the record's next user.
+///
 /// Cancellation is the frame's: destroying the suspended caller destroys
 /// this awaiter, whose Waiter unlinks itself. Movable until it is awaited
 /// (so that into_task() can take it along). Introduced in chapter 09.
@@ -41,22 +50,28 @@ public:
     /// Runs @p operation on @p io's readiness in direction D.
     IoOperation(ScheduledIo& io, Operation operation) noexcept(
         std::is_nothrow_move_constructible_v<Operation>)
-        : io_(&io), operation_(std::move(operation)) {}
+        : io_(&io), generation_(io.generation()), operation_(std::move(operation)) {}
     /// Takes over an operation that was not awaited yet.
     IoOperation(IoOperation&& other) noexcept(std::is_nothrow_move_constructible_v<Operation>)
-        : io_(other.io_), operation_(std::move(other.operation_)) {}
+        : io_(other.io_), generation_(other.generation_), operation_(std::move(other.operation_)) {}
     IoOperation& operator=(IoOperation&&) = delete;
 
-    /// Tries the operation now if the direction is ready; true when that
-    /// gave a result (no suspension at all).
-    bool await_ready() { return io_->is_ready(D) && attempt(); }
-    /// Parks the caller until an event in the direction. Instead of parking
-    /// on a runtime other than the source's own (whose events would never
-    /// come), does not suspend and gives Errc::no_runtime.
+    /// Tries the operation now if the direction is ready and the task has
+    /// budget left; true when that gave a result (no suspension at all).
+    bool await_ready() { return io_->is_ready(D) && Budget::spend() && attempt(); }
+    /// Parks the caller until an event in the direction, or, when only the
+    /// budget stopped it, queues it behind the other ready tasks. Instead
+    /// of parking on a runtime other than the source's own (whose events
+    /// would never come), does not suspend and gives Errc::no_runtime; on a
+    /// source already deregistered, gives Errc::io_closed.
     bool await_suspend(std::coroutine_handle<> caller) noexcept {
-        const Context* context = Context::current();
+        Context* context = Context::current();
         if (context == nullptr || &context->reactor != &io_->reactor()) {
             result_.emplace(std::unexpected(make_error_code(Errc::no_runtime)));
+            return false;
+        }
+        if (io_->generation() != generation_) {
+            result_.emplace(std::unexpected(make_error_code(Errc::io_closed)));
             return false;
         }
         // Made only now: an operation that never parks pays nothing for it.
@@ -64,7 +79,11 @@ public:
         parked.handle = caller;
         parked.on_turn = &on_turn;
         parked.operation = this;
-        io_->park(D, parked);
+        if (io_->is_ready(D)) {
+            context->executor.schedule(parked);  // ready, but out of budget: yield
+        } else {
+            io_->park(D, parked);
+        }
         return true;
     }
     /// The operation's result.
@@ -111,6 +130,13 @@ private:
     // try again, then resume the caller or park once more.
     static void on_turn(Waiter& waiter) {
         IoOperation& self = *static_cast<Parked&>(waiter).operation;
+        if (self.io_->generation() != self.generation_) {
+            // The source was deregistered while we waited: the record may
+            // already serve another source, so touch nothing but our own.
+            self.result_.emplace(std::unexpected(make_error_code(Errc::io_closed)));
+            self.parked_->handle.resume();
+            return;
+        }
         if (self.io_->is_ready(D) && self.attempt()) {
             const std::coroutine_handle<> caller = self.parked_->handle;
             caller.resume();  // last: the caller destroys this awaiter
@@ -120,6 +146,7 @@ private:
     }
 
     ScheduledIo* io_;
+    std::uint32_t generation_;
     Operation operation_;
     std::optional<Output> result_;
     std::optional<Parked> parked_;

@@ -51,6 +51,7 @@ public:
         if (!task) return std::unexpected(make_error_code(std::errc::invalid_argument));
         if (auto ran = run_until(task.frame().promise(), task.frame()); !ran) return std::unexpected(ran.error());
         if constexpr (std::is_void_v<T>) {
+            task.frame().promise().take();  // rethrows an exception that ended the task
             return {};
         } else {
             return task.frame().promise().take();

@@ -2,6 +2,8 @@
 /// ScheduledIo: the readiness of one registered source, per direction.
 #pragma once
 
+#include <cstdint>
+
 #include "metalio/event.hpp"
 #include "metalio/rt/executor.hpp"
 #include "metalio/rt/wait_list.hpp"
@@ -9,6 +11,7 @@
 namespace metalio::rt {
 
 class Reactor;
+class Registration;
 
 /// The two directions a task can wait on.
 enum class Direction {
@@ -32,11 +35,20 @@ enum class Direction {
 /// A closed half (or an error) is for ever: clear() does not forget it.
 /// Otherwise a read that returned the last bytes before end-of-file, short
 /// and so clearing readiness, would park for an edge that already came.
-/// Introduced in chapter 09 (runtime).
+///
+/// A record lives in the reactor's slab (Reactor::add) at an address that
+/// never changes, and is used again by later sources. Its generation tells
+/// the uses apart: the reactor's token carries it, and an operation keeps
+/// the one it started under, so neither a late event nor a late waiter can
+/// reach the next source that gets the same record. The I/O object that owns
+/// the source is found through owner(), which the object updates when it
+/// moves: an operation parked on a stream that moves goes on with the
+/// stream at its new address. Introduced in chapter 09 (runtime).
 class ScheduledIo {
 public:
-    /// A source of @p reactor, ready both ways until told otherwise.
-    explicit ScheduledIo(Reactor& reactor) noexcept : reactor_(&reactor) {}
+    /// A source of @p reactor, ready both ways until told otherwise;
+    /// @p index is its place in the reactor's slab.
+    explicit ScheduledIo(Reactor& reactor, std::uint32_t index = 0) noexcept : reactor_(&reactor), index_(index) {}
     ScheduledIo(const ScheduledIo&) = delete;
     ScheduledIo& operator=(const ScheduledIo&) = delete;
 
@@ -53,6 +65,38 @@ public:
     void park(Direction direction, Waiter& waiter) noexcept { waiters(direction).push_back(waiter); }
     /// The reactor that delivers this source's events.
     [[nodiscard]] Reactor& reactor() const noexcept { return *reactor_; }
+
+    /// Which use of this record this is: changes when the source is
+    /// deregistered (retire()), so whoever kept an older one knows.
+    [[nodiscard]] std::uint32_t generation() const noexcept { return generation_; }
+    /// The record's place in the reactor's slab.
+    [[nodiscard]] std::uint32_t index() const noexcept { return index_; }
+    /// The I/O object (a TcpStream, a TcpListener) that owns the source, as
+    /// its type @p T; nullptr once it is gone.
+    template <class T>
+    [[nodiscard]] T* owner() const noexcept {
+        return static_cast<T*>(owner_);
+    }
+    /// Records where the owning I/O object lives now (after a move).
+    void set_owner(void* owner) noexcept { owner_ = owner; }
+
+    /// Ends this use of the record (the source was deregistered): a new
+    /// generation, no owner, no readiness, and every waiter moved to
+    /// @p orphans, from where the reactor wakes them at its next turn (each
+    /// then sees the new generation and gives Errc::io_closed).
+    void retire(WaitList& orphans) noexcept {
+        generation_ = (generation_ + 1) & kGenerationMask;
+        owner_ = nullptr;
+        registration_ = nullptr;
+        readable_ = writable_ = read_closed_ = write_closed_ = false;
+        orphans.splice_back(readers_);
+        orphans.splice_back(writers_);
+    }
+    /// Makes the record ready both ways again, for its next source.
+    void reuse() noexcept { readable_ = writable_ = true; }
+    /// Generations wrap within 31 bits: a token (generation, index) is then
+    /// never the Waker's all-ones token.
+    static constexpr std::uint32_t kGenerationMask = 0x7fff'ffff;
 
     /// Awaits readiness in one direction (see ready()).
     class Ready {
@@ -98,9 +142,18 @@ public:
     }
 
 private:
+    /// @cond
+    friend class Reactor;       // keeps the free and pending lists
+    friend class Registration;  // keeps registration_ current when it moves
+    /// @endcond
     WaitList& waiters(Direction direction) noexcept { return direction == Direction::Read ? readers_ : writers_; }
 
     Reactor* reactor_;
+    void* owner_ = nullptr;
+    Registration* registration_ = nullptr;  // the one that holds this record, if any
+    ScheduledIo* next_ = nullptr;           // in the reactor's free or pending list
+    std::uint32_t index_;
+    std::uint32_t generation_ = 0;
     bool readable_ = true;
     bool writable_ = true;
     bool read_closed_ = false;   // sticky: end-of-file or error seen

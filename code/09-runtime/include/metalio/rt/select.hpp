@@ -93,6 +93,7 @@ private:
     template <class T>
     static ValueOf<T> take(Task<T>& task) {
         if constexpr (std::is_void_v<T>) {
+            task.frame().promise().take();  // rethrows what ended it, if anything
             return {};
         } else {
             return task.frame().promise().take();

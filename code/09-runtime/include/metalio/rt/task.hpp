@@ -49,9 +49,13 @@ public:
     /// Gives a frame back to the FramePool.
     static void operator delete(void* frame, std::size_t size) noexcept { FramePool::deallocate(frame, size); }
 
-    /// metalio reports I/O errors as values; an exception escaping a task
-    /// is a bug, and ends the program (tokio would catch a panic here).
-    void unhandled_exception() const noexcept { std::terminate(); }
+    /// An exception escaping the task's body is kept, as tokio catches a
+    /// task's panic: the awaiter of the task gets it rethrown (take()),
+    /// block_on rethrows the root task's, and the executor reports a
+    /// spawned task's on stderr and counts it instead of ending the program.
+    void unhandled_exception() noexcept { exception = std::current_exception(); }
+    /// What escaped the body, if anything (see unhandled_exception()).
+    std::exception_ptr exception;
 
     /// Who resumes when this task finishes (set when it is awaited).
     std::coroutine_handle<> continuation = std::noop_coroutine();
@@ -77,8 +81,12 @@ public:
     Task<T> get_return_object() noexcept;
     /// `co_return value;`
     void return_value(T value) noexcept(std::is_nothrow_move_constructible_v<T>) { value_.emplace(std::move(value)); }
-    /// Moves the value out (once, after the task finished).
-    T take() noexcept(std::is_nothrow_move_constructible_v<T>) { return std::move(*value_); }
+    /// Moves the value out (once, after the task finished), or rethrows
+    /// the exception that ended the task.
+    T take() {
+        if (exception) std::rethrow_exception(exception);
+        return std::move(*value_);
+    }
 
 private:
     std::optional<T> value_;
@@ -94,8 +102,10 @@ public:
     Task<void> get_return_object() noexcept;
     /// `co_return;` or falling off the end.
     void return_void() const noexcept {}
-    /// Nothing to take.
-    void take() const noexcept {}
+    /// Nothing to take, but the exception that ended the task, if any.
+    void take() const {
+        if (exception) std::rethrow_exception(exception);
+    }
 };
 /// @endcond
 

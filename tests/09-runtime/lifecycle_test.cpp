@@ -104,6 +104,10 @@ Task<bool> eventually(const bool* flag) {
     co_return *flag;
 }
 
+// Not on IOCP yet: under Wine the case below times out, for a reason not
+// found yet (docs/testing.rst lists it); every other case of this file runs
+// there.
+#if !METALIO_SELECTOR_IOCP
 // [budget-test]
 Task<std::vector<std::size_t>> busy_connection_against_others() {
     auto busy = co_await rt_test::connected_pair();
@@ -139,16 +143,13 @@ Task<std::vector<std::size_t>> busy_connection_against_others() {
     co_return std::vector<std::size_t>{reads < kCap, timed_out, other_read};
 }
 
-// Not on IOCP yet: under Wine this case times out, for a reason not found
-// yet (docs/testing.rst lists it); every other case of this file runs there.
-#if !METALIO_SELECTOR_IOCP
 TEST_CASE("budget: an always-ready connection cannot starve another connection or a timeout") {
     const metalio::test::FdLeakCheck no_leak;
     Runtime runtime = rt_test::make_runtime();
     CHECK(rt_test::run(runtime, busy_connection_against_others()) == std::vector<std::size_t>{1, 1, 1});
 }
-#endif
 // [budget-test]
+#endif
 
 Task<std::string> read_some(TcpStream* stream) {
     char buffer[64];

@@ -64,4 +64,11 @@ constexpr bool kWakerHasFd = !METALIO_KQUEUE_USER_WAKER;
 constexpr bool kWakerHasFd = true;
 #endif
 
+// That fd is an eventfd (a counter, which overflows at 0xfffffffffffffffe)
+// where the system has eventfd and the selector is not kqueue; otherwise a
+// pipe (which fills up at 64 KiB): macOS, the BSDs, and every build with
+// -DMETALIO_PORTABLE_UNIX=ON (cmake/MetalioPortable.cmake).
+#define METALIO_TEST_WAKER_IS_EVENTFD (!METALIO_SELECTOR_KQUEUE && METALIO_HAVE_EVENTFD)
+constexpr bool kWakerIsEventfd = METALIO_TEST_WAKER_IS_EVENTFD;
+
 }  // namespace metalio::test

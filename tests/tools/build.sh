@@ -5,6 +5,9 @@
 #   windows  cross-compiled with mingw-w64 on IOCP, tests run under Wine
 #   kqueue -DMETALIO_SELECTOR=kqueue (any name containing "kqueue"); on Linux
 #          it runs on libkqueue: LIBKQUEUE_PREFIX says where it is installed
+#   portable-poll, portable-kqueue  any name containing "portable" adds
+#          -DMETALIO_PORTABLE_UNIX=ON: the fallbacks of macOS and the BSDs
+#          (pipe + fcntl, accept + fcntl, a pipe Waker, ...), run on Linux
 # More options (sanitizers) are passed through by test.sh.
 #
 # Quiet unless it fails: one line says what is built, the compiler's output
@@ -36,6 +39,9 @@ elif [[ $name == poll || $name == *-poll ]]; then
     options+=(-DMETALIO_SELECTOR=poll)
 else
     options+=(-DMETALIO_SELECTOR=epoll)
+fi
+if [[ $name == *portable* ]]; then
+    options+=(-DMETALIO_PORTABLE_UNIX=ON)
 fi
 targets=()
 for target in ${BUILD_TARGETS:-}; do targets+=(--target "$target"); done

@@ -12,7 +12,6 @@
 #else
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/eventfd.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #endif
@@ -646,7 +645,8 @@ TEST_CASE("Waker: every failing system call is reported, leaks nothing and frees
             CHECK(poll_sees(both.poll, kWaker));
         });
 
-#if !METALIO_SELECTOR_KQUEUE && !METALIO_SELECTOR_IOCP  // kqueue: a user event, or a pipe; IOCP: a posted packet
+#if !METALIO_SELECTOR_KQUEUE && !METALIO_SELECTOR_IOCP && METALIO_HAVE_EVENTFD  // kqueue: a user event, or a pipe;
+                                                                                // no eventfd: a pipe; IOCP: a packet
     // The eventfd counter one below its maximum: the next write would block,
     // so wake() takes its recovery path (write: EAGAIN, read to zero the
     // counter, write again). Every call of that path fails once here.

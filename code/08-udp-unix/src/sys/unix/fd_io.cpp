@@ -7,6 +7,7 @@
 #include <climits>
 
 #include "metalio/sys/syscall.hpp"
+#include "metalio/sys/unix/portable/send.hpp"
 
 namespace metalio::sys::fd_io {
 
@@ -38,14 +39,14 @@ io::Result<std::size_t> recv(int fd, std::span<std::byte> buffer, int flags) noe
 }
 
 io::Result<std::size_t> send(int fd, std::span<const std::byte> data) noexcept {
-    return to_size(METALIO_SYSCALL(send, fd, data.data(), data.size(), MSG_NOSIGNAL));
+    return to_size(portable::send(fd, data.data(), data.size()));
 }
 
 io::Result<std::size_t> send_vectored(int fd, std::span<const iovec> buffers) noexcept {
     msghdr message{};
     message.msg_iov = const_cast<iovec*>(buffers.data());  // sendmsg only reads them
     message.msg_iovlen = static_cast<std::size_t>(iov_count(buffers));
-    return to_size(METALIO_SYSCALL(sendmsg, fd, &message, MSG_NOSIGNAL));
+    return to_size(portable::sendmsg(fd, &message));
 }
 
 io::Result<void> shutdown(int fd, metalio::net::Shutdown how) noexcept {

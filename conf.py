@@ -175,6 +175,40 @@ def _strip_doxygen_markup(app, doctree):
             block += nodes.Text(text)
 
 
+# An id must be unique on its page. Two sources repeat one: furo wraps every
+# table in a container and copies all the table's attributes onto it, its
+# id included (a captioned table had its id twice, chapter 02); and Breathe
+# gives every class's "Public Functions" heading the same id, so an API page
+# with several classes repeats it. Run after furo's wrapper (priority 500):
+# the wrapper gives its id back to the table, where links point, and a
+# repeated heading id gets a number (-2, -3, ...); nothing links to those.
+def _unique_ids():
+    from docutils import nodes
+    from sphinx.transforms.post_transforms import SphinxPostTransform
+
+    class UniqueIds(SphinxPostTransform):
+        formats = ("html",)
+        default_priority = 501
+
+        def run(self, **kwargs):
+            for node in self.document.findall(nodes.container):
+                if "table-wrapper" in node["classes"]:
+                    node["ids"] = []
+            seen = {}
+            for node in self.document.findall(nodes.Element):
+                ids = node.get("ids")
+                if not ids:
+                    continue
+                renamed = []
+                for id_ in ids:
+                    seen[id_] = seen.get(id_, 0) + 1
+                    renamed.append(id_ if seen[id_] == 1 else f"{id_}-{seen[id_]}")
+                node["ids"] = renamed
+
+    return UniqueIds
+
+
 def setup(app):
+    app.add_post_transform(_unique_ids())
     app.connect("doctree-read", _strip_doxygen_markup)
     app.connect("build-finished", _repair_debian_furo)

@@ -117,7 +117,9 @@ async function visit(page, url, width, record) {
 for (const page of pages) {
     await visit(page, base + page, 1280, async (tab) => {
         const facts = await tab.evaluate(() => {
-            const ids = [...document.querySelectorAll("[id]")].map((e) => e.id)
+            const elementIds = [...document.querySelectorAll("[id]")].map((e) => e.id);
+            const repeated = [...new Set(elementIds.filter((id, i) => elementIds.indexOf(id) !== i))];
+            const ids = elementIds
                 .concat([...document.querySelectorAll("a[name]")].map((e) => e.getAttribute("name")));
             const links = [...document.querySelectorAll("a[href]")].map((a) => a.href);
             // A code block is too wide when its text does not fit the box the
@@ -132,11 +134,13 @@ for (const page of pages) {
                     return `${caption || "(no caption)"}: ${pre.scrollWidth} px of text in ${pre.clientWidth} px; `
                         + `longest line ${longest.length} columns: ${longest.trim().slice(0, 60)}...`;
                 });
-            return { ids, links, wide };
+            return { ids, links, wide, repeated };
         });
         anchorsOf.set(page, new Set(facts.ids));
         linksOf.set(page, facts.links);
         for (const w of facts.wide) problem(page, `code excerpt wider than its column at 1280 px: ${w}`);
+        // A repeated id makes a link to it land on whichever comes first.
+        for (const id of facts.repeated) problem(page, `the id "${id}" is on more than one element`);
         await tab.screenshot({ path: path.join(out, "1280", shotName(page)), fullPage: true });
     });
     await visit(page, base + page, 400, async (tab) => {

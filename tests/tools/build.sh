@@ -37,6 +37,9 @@ elif [[ $name == *kqueue* ]]; then
     fi
 elif [[ $name == poll || $name == *-poll ]]; then
     options+=(-DMETALIO_SELECTOR=poll)
+elif [[ $(uname -s) != Linux ]]; then
+    # No epoll outside Linux: macOS and the BSDs get their kernel's kqueue.
+    options+=(-DMETALIO_SELECTOR=kqueue)
 else
     options+=(-DMETALIO_SELECTOR=epoll)
 fi

@@ -58,7 +58,7 @@ TEST_CASE("each interest asks poll(2) for exactly its own bits") {
 TEST_CASE("asked with your bits, a real poll(2) reports data, then the peer's half-close") {
     const metalio::test::FdLeakCheck no_leak;
     int pair[2];
-    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair) == 0);
+    REQUIRE(metalio::test::socket_pair(SOCK_STREAM, pair) == 0);
     const metalio::sys::OwnedFd mine(pair[0]), peer(pair[1]);
     pollfd entry{mine.get(), static_cast<short>(interests_to_poll(Interest::READABLE)), 0};
 

@@ -21,7 +21,7 @@ struct Pair {
 
 Pair make_pair() {
     int fds[2];
-    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) == 0);
+    REQUIRE(metalio::test::socket_pair(SOCK_STREAM, fds) == 0);
     return {TcpStream::from_raw_fd(fds[0]), OwnedFd(fds[1])};
 }
 

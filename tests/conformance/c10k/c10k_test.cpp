@@ -253,7 +253,7 @@ struct ClientResult {
 
 ClientResult run_client(std::uint16_t port, std::chrono::steady_clock::time_point deadline) {
     int out[2];
-    REQUIRE(::pipe2(out, O_CLOEXEC | O_NONBLOCK) == 0);
+    REQUIRE(metalio::test::pipe(out) == 0);
     metalio::sys::OwnedFd read_end(out[0]);
     metalio::sys::OwnedFd write_end(out[1]);
     const std::string port_text = std::to_string(port);

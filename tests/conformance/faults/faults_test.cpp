@@ -186,7 +186,7 @@ struct Pipe {
 
 Pipe make_pipe() {
     int fds[2];
-    REQUIRE(::pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0);
+    REQUIRE(metalio::test::pipe(fds) == 0);
     return Pipe{metalio::sys::OwnedFd(fds[0]), metalio::sys::OwnedFd(fds[1])};
 }
 

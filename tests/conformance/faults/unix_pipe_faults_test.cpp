@@ -179,7 +179,7 @@ struct RawPipe {
 
 RawPipe make_raw_pipe() {
     int fds[2];
-    REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
+    REQUIRE(metalio::test::pipe(fds, false) == 0);
     return RawPipe{metalio::sys::OwnedFd(fds[0]), metalio::sys::OwnedFd(fds[1])};
 }
 

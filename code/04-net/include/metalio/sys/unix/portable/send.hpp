@@ -31,12 +31,12 @@ namespace metalio::sys::portable {
 /// every Unix. Introduced in chapter 04 (net).
 template <class Write>
 auto without_sigpipe(Write write) noexcept {
-    sigset_t sigpipe_only;
-    ::sigemptyset(&sigpipe_only);
-    ::sigaddset(&sigpipe_only, SIGPIPE);
+    sigset_t sigpipe_only;  // (sigemptyset & co. without ::, since macOS makes them macros)
+    sigemptyset(&sigpipe_only);
+    sigaddset(&sigpipe_only, SIGPIPE);
     sigset_t pending;
     ::sigpending(&pending);
-    const bool was_pending = ::sigismember(&pending, SIGPIPE) == 1;
+    const bool was_pending = sigismember(&pending, SIGPIPE) == 1;
     sigset_t previous;
     ::pthread_sigmask(SIG_BLOCK, &sigpipe_only, &previous);
 
@@ -44,7 +44,7 @@ auto without_sigpipe(Write write) noexcept {
 
     if (!result && result.error() == std::errc::broken_pipe && !was_pending) {
         ::sigpending(&pending);
-        if (::sigismember(&pending, SIGPIPE) == 1) {
+        if (sigismember(&pending, SIGPIPE) == 1) {
             int taken = 0;
             (void)::sigwait(&sigpipe_only, &taken);
         }

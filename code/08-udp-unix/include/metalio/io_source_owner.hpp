@@ -50,15 +50,9 @@ protected:
     /// Takes ownership of @p socket (a descriptor on Unix, a `SOCKET` on Windows).
     explicit IoSourceOwner(sys::OwnedSocket socket) noexcept : net::IoSocket(std::move(socket)) {}
 
-    /// The descriptor or socket, for the system calls of the derived types'
-    /// shared source files (as_raw_fd() on Unix, as_raw_socket() on Windows).
-    [[nodiscard]] sys::RawSocket raw() const noexcept {
-#if defined(_WIN32)
-        return as_raw_socket();
-#else
-        return as_raw_fd();
-#endif
-    }
+    /// The descriptor or socket for the derived types' system calls:
+    /// IoSocket's.
+    using net::IoSocket::raw;
 };
 // [io-source-owner]
 

@@ -58,6 +58,16 @@ protected:
     /// Closes the socket (deregistering it first in a poll(2) build).
     ~IoSocket() = default;
 
+    /// The descriptor or socket, for the system calls of the derived types'
+    /// shared source files (as_raw_fd() on Unix, as_raw_socket() on Windows).
+    [[nodiscard]] sys::RawSocket raw() const noexcept {
+#if defined(_WIN32)
+        return inner_.as_raw_socket();
+#else
+        return inner_.as_raw_fd();
+#endif
+    }
+
     /// The socket and its registration; the derived types do their I/O
     /// through inner_.do_io().
     IoSource inner_;

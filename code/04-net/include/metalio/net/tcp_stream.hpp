@@ -12,12 +12,10 @@
 #include "metalio/net/io_socket.hpp"
 #include "metalio/net/socket_addr.hpp"
 #include "metalio/sys/socket.hpp"
-#if !defined(_WIN32)
-#include <sys/socket.h>
-#include <sys/uio.h>
-#include <unistd.h>
-
-#include "metalio/sys/syscall.hpp"
+#if defined(_WIN32)
+#include "metalio/sys/windows/tcp.hpp"
+#else
+#include "metalio/sys/unix/tcp.hpp"
 #endif
 
 namespace metalio::net {
@@ -101,34 +99,25 @@ public:
     // as_raw_fd, set_ttl, ttl and the three Source functions: IoSocket.
 
 private:
+    friend class TcpListener;  // accept() makes streams from accepted sockets
     explicit TcpStream(sys::OwnedSocket socket) noexcept : IoSocket(std::move(socket)) {}
 };
 // [tcp-stream]
 
-#if !defined(_WIN32)
 // [read-write]
-// read() and write() are defined here, in the header, so that a call
-// compiles to the system call and a test of its result: the io::Result
-// never crosses a function boundary through memory. On Windows they stay in
-// src/sys/windows/tcp_stream.cpp (winsock's recv/send and their error
-// conversion are not worth inlining into every user).
+// read() and write() are defined here, in the header, and so are the
+// sys::tcp::read/write they call on Unix: a call compiles to the system call
+// and a test of its result, and the io::Result never crosses a function
+// boundary through memory. (On Windows sys::tcp::read/write are out of line:
+// winsock's recv/send and their error conversion are not worth inlining.)
 inline io::Result<std::size_t> TcpStream::read(std::span<std::byte> buffer) const noexcept {
-    const auto got = inner_.do_read(buffer.size(),
-                                    [&](int fd) { return METALIO_SYSCALL(read, fd, buffer.data(), buffer.size()); });
-    if (!got) return std::unexpected(got.error());
-    return static_cast<std::size_t>(*got);
+    return inner_.do_read(buffer.size(), [&](sys::RawSocket socket) { return sys::tcp::read(socket, buffer); });
 }
 
 inline io::Result<std::size_t> TcpStream::write(std::span<const std::byte> data) const noexcept {
-    // send() rather than write(): MSG_NOSIGNAL turns "peer is gone" into an
-    // EPIPE error instead of a SIGPIPE that would kill the process.
-    const auto sent =
-        inner_.do_io([&](int fd) { return METALIO_SYSCALL(send, fd, data.data(), data.size(), MSG_NOSIGNAL); });
-    if (!sent) return std::unexpected(sent.error());
-    return static_cast<std::size_t>(*sent);
+    return inner_.do_io([&](sys::RawSocket socket) { return sys::tcp::write(socket, data); });
 }
 // [read-write]
-#endif
 
 static_assert(Source<TcpStream>);
 

@@ -98,8 +98,14 @@ kqueue_suite() {
     fi
 }
 
-# `test.sh kqueue` runs this step alone: .github/workflows/selectors.yml
-# does, on macOS and FreeBSD.
+# `test.sh kqueue` runs this step alone, `test.sh poll` the poll(2) build
+# alone: .github/workflows/selectors.yml does both, on macOS and FreeBSD.
+if [[ ${1:-} == poll ]]; then
+    step "poll(2): stages" suite poll -DMETALIO_BUILD_EXERCISES=OFF
+    echo "make test (poll(2) step): $passed passed, $failed failed"
+    [[ $failed -eq 0 ]]
+    exit
+fi
 if [[ ${1:-} == kqueue ]]; then
     step "kqueue: compile check, and every test on a kqueue" kqueue_suite
     echo "make test (kqueue step): $passed passed, $failed failed"

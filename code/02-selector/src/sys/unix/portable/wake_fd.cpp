@@ -40,6 +40,7 @@ namespace {
 constexpr std::uint64_t kOne = 1;
 }  // namespace
 
+// [wake]
 io::Result<void> wake(int write_end, int reader) noexcept {
     for (bool emptied = false;;) {
         const auto written = METALIO_SYSCALL(write, write_end, &kOne, sizeof kOne);
@@ -55,6 +56,7 @@ io::Result<void> wake(int write_end, int reader) noexcept {
         return std::unexpected(written.error());
     }
 }
+// [wake]
 
 void notify(int write_end) noexcept { (void)!::write(write_end, &kOne, sizeof kOne); }
 

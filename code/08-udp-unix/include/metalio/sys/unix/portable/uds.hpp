@@ -40,9 +40,9 @@ io::Result<PeerIds> peer_ids(int fd) noexcept;
 /// portable files that names a system. Elsewhere the address functions
 /// answer `ENOTSUP`. Introduced in chapter 08 (udp-unix).
 #if defined(__linux__)
-inline constexpr bool has_abstract_names = true;
+inline constexpr bool has_abstract_names = true;  ///< Linux: yes.
 #else
-inline constexpr bool has_abstract_names = false;
+inline constexpr bool has_abstract_names = false;  ///< Elsewhere: no.
 #endif
 // [abstract]
 
@@ -52,11 +52,11 @@ inline constexpr bool has_abstract_names = false;
 /// macOS `IPV6_JOIN_GROUP` / `IPV6_LEAVE_GROUP` (Linux has both names).
 /// Introduced in chapter 08 (udp-unix).
 #if defined(IPV6_ADD_MEMBERSHIP)
-inline constexpr int ipv6_join_group = IPV6_ADD_MEMBERSHIP;
-inline constexpr int ipv6_leave_group = IPV6_DROP_MEMBERSHIP;
+inline constexpr int ipv6_join_group = IPV6_ADD_MEMBERSHIP;    ///< Joins a group (Linux's name).
+inline constexpr int ipv6_leave_group = IPV6_DROP_MEMBERSHIP;  ///< Leaves a group (Linux's name).
 #else
-inline constexpr int ipv6_join_group = IPV6_JOIN_GROUP;
-inline constexpr int ipv6_leave_group = IPV6_LEAVE_GROUP;
+inline constexpr int ipv6_join_group = IPV6_JOIN_GROUP;    ///< Joins a group (the BSDs' and macOS's name).
+inline constexpr int ipv6_leave_group = IPV6_LEAVE_GROUP;  ///< Leaves a group (the BSDs' and macOS's name).
 #endif
 // [multicast]
 

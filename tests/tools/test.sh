@@ -11,9 +11,10 @@
 #   5c. poll(2) with -DMETALIO_PORTABLE_UNIX=ON (after step 2): every test on
 #      the fallbacks of macOS and the BSDs (pipe + fcntl, accept + fcntl, a
 #      pipe Waker, no MSG_NOSIGNAL); the libkqueue run of 5b uses them too
-#   5d. macOS: everything compiled and linked for x86_64-macos (kqueue) and
-#      the library and examples for aarch64-macos (poll(2)), with Zig 0.11
-#      from npm (tests/tools/macos-check.sh); nothing of it can run here
+#   5d. macOS: the library and the examples compiled and linked for
+#      x86_64-macos (kqueue) and aarch64-macos (poll(2)), with Zig 0.11 from
+#      npm (tests/tools/macos-check.sh; MACOS_TESTS=1 adds the test programs
+#      and exercise answers); nothing of it can run here
 #   6. the installed library: cmake --install, then a project using
 #      find_package(metalio) builds the echo server, which must greet a client
 #   7. Windows: every stage and the behaviour suite cross-compiled with
@@ -122,7 +123,7 @@ step "epoll under TSan" suite tsan-epoll -DMETALIO_SANITIZE=thread -DMETALIO_BUI
 step "poll(2) under TSan" suite tsan-poll -DMETALIO_SANITIZE=thread -DMETALIO_BUILD_EXERCISES=OFF
 step "behaviour suite under valgrind memcheck" valgrind_suite
 step "kqueue: compile check, and every test on a kqueue" kqueue_suite
-step "macOS: compiled and linked with Zig (x86-64 kqueue: everything; arm64 poll(2): library, examples)" tests/tools/macos-check.sh
+step "macOS: compiled and linked with Zig (x86-64 kqueue, arm64 poll(2): library and examples)" tests/tools/macos-check.sh
 step "installed library + find_package consumer" tests/install/check.sh
 # Cross-compiled for Windows; ctest runs each test under Wine (through
 # CMAKE_CROSSCOMPILING_EMULATOR, in the build's own Wine prefix). First

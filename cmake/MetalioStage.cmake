@@ -45,6 +45,10 @@ function(metalio_stage number)
       list(APPEND selector_flags METALIO_WAKER_PIPE=1)
     endif()
     target_compile_definitions(${target} PUBLIC ${selector_flags} METALIO_FAULT_INJECTION=${faults})
+    # What this Unix has (cmake/MetalioPortable.cmake): METALIO_HAVE_PIPE2 & co.
+    if(metalio_portable_flags)
+      target_compile_definitions(${target} PUBLIC ${metalio_portable_flags})
+    endif()
     if(WIN32)
       # Windows 10's API (inet_pton, SetFileCompletionNotificationModes, ...),
       # <windows.h> without its rarely used parts and without min/max macros.

@@ -36,13 +36,13 @@ struct Pipe {
 
 Pipe make_pipe() {
     int ends[2];
-    REQUIRE(::pipe2(ends, O_NONBLOCK | O_CLOEXEC) == 0);
+    REQUIRE(metalio::test::pipe(ends) == 0);
     return {OwnedFd(ends[0]), OwnedFd(ends[1])};
 }
 
 Pipe make_socketpair() {
     int ends[2];
-    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, ends) == 0);
+    REQUIRE(metalio::test::socket_pair(SOCK_STREAM, ends) == 0);
     return {OwnedFd(ends[0]), OwnedFd(ends[1])};
 }
 

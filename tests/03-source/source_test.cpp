@@ -38,7 +38,7 @@ struct Pair {
 
 Pair make_socketpair() {
     int ends[2];
-    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, ends) == 0);
+    REQUIRE(metalio::test::socket_pair(SOCK_STREAM, ends) == 0);
     return {OwnedFd(ends[0]), OwnedFd(ends[1])};
 }
 

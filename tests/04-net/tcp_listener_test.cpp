@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "metalio/net/tcp_listener.hpp"
+#include "metalio/sys/unix/portable/socket.hpp"
 #include "net_helpers.hpp"
 
 using metalio::Interest;
@@ -184,7 +185,7 @@ TEST_CASE("fault in any system call of TcpListener::bind returns that error and 
     }
 }
 
-TEST_CASE("fault in accept4 is reported and the listener keeps working") {
+TEST_CASE("fault in accept4 (accept where there is none) is reported and the listener keeps working") {
     const metalio::test::FdLeakCheck no_leak;
     const net_test::WaitableRegistry registry = make_registry();
     const auto listener = TcpListener::bind(localhost_v4());
@@ -197,7 +198,7 @@ TEST_CASE("fault in accept4 is reported and the listener keeps working") {
     REQUIRE(wait_for(registry, Token{0}).has_value());
 
     fault::reset();
-    fault::fail_next("accept4", ENFILE);
+    fault::fail_next(metalio::sys::portable::accept_call(), ENFILE);
     const auto failed = listener->accept();
     fault::reset();
     REQUIRE_FALSE(failed.has_value());

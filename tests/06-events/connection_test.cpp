@@ -36,7 +36,7 @@ struct RegisteredPair {
 
 RegisteredPair registered_pair(Interest interests) {
     int pair[2];
-    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair) == 0);
+    REQUIRE(metalio::test::socket_pair(SOCK_STREAM, pair) == 0);
     echo::Connection connection(TcpStream::from_raw_fd(pair[0]));
     metalio::sys::OwnedFd peer(pair[1]);
     auto poll = Poll::create();
@@ -78,7 +78,7 @@ TEST_CASE("4 MiB to a peer that is not reading: partial writes wait for writable
 TEST_CASE("drain reads everything that is there, then reports end-of-file") {
     const metalio::test::FdLeakCheck no_leak;
     int pair[2];
-    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair) == 0);
+    REQUIRE(metalio::test::socket_pair(SOCK_STREAM, pair) == 0);
     echo::Connection connection(TcpStream::from_raw_fd(pair[0]));
     metalio::sys::OwnedFd peer(pair[1]);
 
@@ -101,7 +101,7 @@ TEST_CASE("drain reads everything that is there, then reports end-of-file") {
 TEST_CASE("flush returns a real error: writing to a closed peer is a broken pipe, not a crash") {
     const metalio::test::FdLeakCheck no_leak;
     int pair[2];
-    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair) == 0);
+    REQUIRE(metalio::test::socket_pair(SOCK_STREAM, pair) == 0);
     echo::Connection connection(TcpStream::from_raw_fd(pair[0]));
     ::close(pair[1]);
     connection.queue("Hello world!\n");

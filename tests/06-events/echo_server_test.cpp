@@ -28,7 +28,7 @@ class Server {
 public:
     Server() {
         int out[2];
-        REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
+        REQUIRE(metalio::test::pipe(out, false) == 0);
         posix_spawn_file_actions_t actions;
         posix_spawn_file_actions_init(&actions);
         posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
@@ -75,7 +75,7 @@ private:
 
 // A plain blocking client, like nc: nothing of metalio on this side.
 int connect_to(std::uint16_t port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const int fd = metalio::test::socket(AF_INET, SOCK_STREAM);
     REQUIRE(fd >= 0);
     timeval ten_seconds{10, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &ten_seconds, sizeof ten_seconds);

@@ -2,7 +2,6 @@
 // poll(2) with -DMETALIO_SELECTOR=poll, or kqueue), and under
 // ThreadSanitizer in build/tsan.
 #include <fcntl.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -15,6 +14,8 @@
 #include "metalio/poll.hpp"
 #include "metalio/sys/fault.hpp"
 #include "metalio/posix/source_fd.hpp"
+#include "metalio/sys/unix/portable/pipe.hpp"
+#include "metalio/sys/unix/portable/wake_fd.hpp"
 #include "metalio/waker.hpp"
 #include "metalio_test.hpp"
 #include "selector_facts.hpp"
@@ -36,14 +37,15 @@ constexpr Token kWaker{42};
 using metalio::test::kRegisterSyscall;  // the one the build's selector registers with
 using metalio::test::kWakerHasFd;
 
-// The call that makes what a Waker wakes with: an eventfd; on kqueue a pipe,
-// or (user events) the kevent() that adds the event.
+// The call that makes what a Waker wakes with: an eventfd, or a pipe where
+// there is none (pipe2, or pipe on macOS); on kqueue a pipe, or (user
+// events) the kevent() that adds the event.
 #if METALIO_SELECTOR_KQUEUE && METALIO_KQUEUE_USER_WAKER
-constexpr const char* kWakerMakeSyscall = "kevent";
+const char* const kWakerMakeSyscall = "kevent";
 #elif METALIO_SELECTOR_KQUEUE
-constexpr const char* kWakerMakeSyscall = "pipe2";
+const char* const kWakerMakeSyscall = metalio::sys::portable::pipe_call();
 #else
-constexpr const char* kWakerMakeSyscall = "eventfd";
+const char* const kWakerMakeSyscall = metalio::sys::portable::wake_fd_call();
 #endif
 // create() makes at least that call and a registration; a kqueue user
 // event is both at once (one kevent), and the Registry clone is shared.
@@ -212,12 +214,15 @@ TEST_CASE("a destroyed Waker leaves no registration behind: its fd number can be
         CHECK(old_fd == -1);
         return;
     }
-    // Put a fresh eventfd at exactly the old number (which must be free now).
+    // Put a fresh fd (a pipe's read end) at exactly the old number (which
+    // must be free now).
     REQUIRE_MESSAGE(::fcntl(old_fd, F_GETFD) == -1, "the destroyed Waker's fd ", old_fd, " is still open");
-    metalio::sys::OwnedFd fresh(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-    REQUIRE(fresh.get() >= 0);
+    int ends[2] = {-1, -1};
+    REQUIRE(metalio::sys::portable::pipe(ends));
+    metalio::sys::OwnedFd fresh(ends[0]);
+    const metalio::sys::OwnedFd unused_writer(ends[1]);
     if (fresh.get() != old_fd) {
-        const int moved = ::dup3(fresh.get(), old_fd, O_CLOEXEC);
+        const int moved = ::dup2(fresh.get(), old_fd);
         REQUIRE(moved == old_fd);
         fresh = metalio::sys::OwnedFd(moved);
     }
@@ -228,9 +233,9 @@ TEST_CASE("a destroyed Waker leaves no registration behind: its fd number can be
     if (registered) REQUIRE(poll.registry().deregister(metalio::posix::SourceFd{reused}));
 }
 
-#if METALIO_SELECTOR_KQUEUE
-// kqueue has no eventfd counter to overflow. What can fill up: the pipe of
-// the pipe Waker (64 KiB of wakes nobody polled); a user event just stays
+#if !METALIO_TEST_WAKER_IS_EVENTFD
+// No eventfd counter to overflow. What can fill up: the pipe of a pipe
+// Waker (64 KiB of wakes nobody polled); a kqueue user event just stays
 // triggered. Either way: many wakes, one event, then nothing.
 TEST_CASE("100000 wakes nobody polls still give one event, then nothing") {
     const metalio::test::FdLeakCheck no_leak;

@@ -29,8 +29,8 @@ public:
     explicit Child(std::vector<std::string> args) {
         int out[2];
         int in[2];
-        REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
-        REQUIRE(::pipe2(in, O_CLOEXEC) == 0);
+        REQUIRE(metalio::test::pipe(out, false) == 0);
+        REQUIRE(metalio::test::pipe(in, false) == 0);
         posix_spawn_file_actions_t actions;
         posix_spawn_file_actions_init(&actions);
         posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
@@ -93,7 +93,7 @@ std::string start(Child& server) {
 }
 
 int connect_to(const std::string& port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const int fd = metalio::test::socket(AF_INET, SOCK_STREAM);
     REQUIRE(fd >= 0);
     timeval ten_seconds{10, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &ten_seconds, sizeof ten_seconds);

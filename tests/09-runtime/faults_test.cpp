@@ -7,6 +7,8 @@
 #include <windows.h>
 
 #include "metalio/sys/windows/error.hpp"
+#else
+#include "metalio/sys/unix/portable/socket.hpp"
 #endif
 
 #if METALIO_FAULT_INJECTION
@@ -36,7 +38,8 @@ constexpr int kNoFds = EMFILE;
 constexpr int kNoMemory = ENOMEM;
 constexpr int kAcceptError = ENFILE;  // accepting: the system is out of files
 constexpr const char* kRegisterCall = METALIO_SELECTOR_POLL ? "fcntl" : METALIO_SELECTOR_KQUEUE ? "kevent" : "epoll_ctl";
-constexpr const char* kAcceptCall = "accept4";
+// accept4, or accept where the system has none (sys/unix/portable/socket.hpp).
+const char* const kAcceptCall = metalio::sys::portable::accept_call();
 // The selector, the Waker's eventfd and its registration.
 constexpr std::size_t kCreateCalls = 3;
 #endif

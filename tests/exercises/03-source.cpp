@@ -31,7 +31,7 @@ WaitableRegistry make_registry() { return metalio::test::make_waitable_registry(
 
 void open_pipe(Pipe& pipe) {
     int ends[2];
-    REQUIRE(::pipe2(ends, O_NONBLOCK | O_CLOEXEC) == 0);
+    REQUIRE(metalio::test::pipe(ends) == 0);
     pipe.reader = metalio::sys::OwnedFd(ends[0]);
     pipe.writer = metalio::sys::OwnedFd(ends[1]);
 }

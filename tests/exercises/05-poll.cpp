@@ -28,7 +28,7 @@ struct Pipe {
 
 Pipe register_pipe(const Poll& poll, Token token) {
     int ends[2];
-    REQUIRE(::pipe2(ends, O_NONBLOCK | O_CLOEXEC) == 0);
+    REQUIRE(metalio::test::pipe(ends) == 0);
     Pipe pipe{OwnedFd(ends[0]), OwnedFd(ends[1])};
     REQUIRE(poll.registry().register_(metalio::posix::SourceFd{pipe.reader.get()}, token, Interest::READABLE));
     return pipe;

@@ -24,7 +24,7 @@ struct Pair {
 // A connected pair of Unix datagram sockets, non-blocking.
 Pair datagram_pair() {
     int fds[2];
-    REQUIRE(::socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) == 0);
+    REQUIRE(metalio::test::socket_pair(SOCK_DGRAM, fds) == 0);
     return Pair{OwnedFd(fds[0]), OwnedFd(fds[1])};
 }
 

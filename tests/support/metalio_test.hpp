@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include "fd_leak.hpp"
+#include "unix_fds.hpp"
 #include "metalio/io.hpp"
 #include "metalio/sys/fault.hpp"
 

@@ -56,6 +56,16 @@ constexpr bool kFiltersOutliveClose = kLibkqueue;
 // the interests did not change, so nothing new is reported.
 constexpr bool kReregisterReportsWaitingData = !kLibkqueue;
 
+// When the peer of a stream socket closes, libkqueue wakes the write
+// filter again (a separate writable event with EV_EOF, beside the readable
+// one with EV_EOF), because it maps both filters onto one epoll
+// registration that reports EPOLLHUP to each. A small C program on
+// libkqueue alone shows it (chapter 02, kqueue page). A BSD kernel wakes
+// only the read filter, as reported when this was found; that half is not
+// checked from here (no BSD kernel). So on libkqueue a test must not count
+// a writable event after a peer's close as a new, spurious edge.
+constexpr bool kPeerCloseWakesWriteFilter = kLibkqueue;
+
 // The Waker has an fd of its own (eventfd, or a pipe's read end), except on
 // kqueue with user events (EVFILT_USER), where it lives in the kqueue.
 #if METALIO_SELECTOR_KQUEUE
@@ -63,5 +73,12 @@ constexpr bool kWakerHasFd = !METALIO_KQUEUE_USER_WAKER;
 #else
 constexpr bool kWakerHasFd = true;
 #endif
+
+// That fd is an eventfd (a counter, which overflows at 0xfffffffffffffffe)
+// where the system has eventfd and the selector is not kqueue; otherwise a
+// pipe (which fills up at 64 KiB): macOS, the BSDs, and every build with
+// -DMETALIO_PORTABLE_UNIX=ON (cmake/MetalioPortable.cmake).
+#define METALIO_TEST_WAKER_IS_EVENTFD (!METALIO_SELECTOR_KQUEUE && METALIO_HAVE_EVENTFD)
+constexpr bool kWakerIsEventfd = METALIO_TEST_WAKER_IS_EVENTFD;
 
 }  // namespace metalio::test

@@ -5,6 +5,9 @@
 #   windows  cross-compiled with mingw-w64 on IOCP, tests run under Wine
 #   kqueue -DMETALIO_SELECTOR=kqueue (any name containing "kqueue"); on Linux
 #          it runs on libkqueue: LIBKQUEUE_PREFIX says where it is installed
+#   portable-poll, portable-kqueue  any name containing "portable" adds
+#          -DMETALIO_PORTABLE_UNIX=ON: the fallbacks of macOS and the BSDs
+#          (pipe + fcntl, accept + fcntl, a pipe Waker, ...), run on Linux
 # More options (sanitizers) are passed through by test.sh.
 #
 # Quiet unless it fails: one line says what is built, the compiler's output
@@ -34,8 +37,14 @@ elif [[ $name == *kqueue* ]]; then
     fi
 elif [[ $name == poll || $name == *-poll ]]; then
     options+=(-DMETALIO_SELECTOR=poll)
+elif [[ $(uname -s) != Linux ]]; then
+    # No epoll outside Linux: macOS and the BSDs get their kernel's kqueue.
+    options+=(-DMETALIO_SELECTOR=kqueue)
 else
     options+=(-DMETALIO_SELECTOR=epoll)
+fi
+if [[ $name == *portable* ]]; then
+    options+=(-DMETALIO_PORTABLE_UNIX=ON)
 fi
 # A new build directory uses Ninja: a build with nothing to do then takes a
 # fraction of a second where Make's recursive makefiles take seconds (one

@@ -4,6 +4,28 @@
 # command and fails.
 set -euo pipefail
 
+# A Mac: Homebrew gives the same tools under other names. Nothing is
+# installed for you there; the exact command is printed instead. (Windows
+# cross-compilation, Wine and valgrind are Linux-only steps of make test.)
+if [[ $(uname -s) == Darwin ]]; then
+    formulae=()
+    bash_major=$(bash -c 'echo ${BASH_VERSINFO[0]}')
+    ((bash_major >= 4)) || formulae+=(bash)
+    command -v cmake >/dev/null || formulae+=(cmake)
+    command -v doxygen >/dev/null || formulae+=(doxygen)
+    command -v dot >/dev/null || formulae+=(graphviz)
+    command -v sphinx-build >/dev/null || formulae+=(sphinx-doc)
+    brew_prefix=$(brew --prefix 2>/dev/null || echo /opt/homebrew)
+    [[ -f $brew_prefix/include/doctest/doctest.h ]] || formulae+=(doctest)
+    if ((${#formulae[@]} > 0)); then
+        echo "Missing on this Mac. Run (Homebrew, https://brew.sh):" >&2
+        echo "  brew install ${formulae[*]}" >&2
+        echo "and, for the site, Sphinx's extensions: pip3 install breathe furo sphinx-copybutton sphinx-inline-tabs" >&2
+        exit 1
+    fi
+    exit 0
+fi
+
 if ! command -v dpkg-query >/dev/null; then
     echo "metalio's make targets install their tools with apt-get (Debian/Ubuntu)." >&2
     echo "On this system, install by hand: $*" >&2

@@ -11,6 +11,13 @@
 #   5b. kqueue: the kqueue selector compiled against a declarations-only
 #      <sys/event.h>; then, if LIBKQUEUE_PREFIX is set (or a libkqueue is
 #      found), every test on the kqueue selector, on libkqueue
+#   5c. poll(2) with -DMETALIO_PORTABLE_UNIX=ON (after step 2): every test on
+#      the fallbacks of macOS and the BSDs (pipe + fcntl, accept + fcntl, a
+#      pipe Waker, no MSG_NOSIGNAL); the libkqueue run of 5b uses them too
+#   5d. macOS: the library and the examples compiled and linked for
+#      x86_64-macos (kqueue) and aarch64-macos (poll(2)), with Zig 0.11 from
+#      npm (tests/tools/macos-check.sh; MACOS_TESTS=1 adds the test programs
+#      and exercise answers); nothing of it can run here
 #   6. the installed library: cmake --install, then a project using
 #      find_package(metalio) builds the echo server, which must greet a client
 #   7. Windows: every stage and the behaviour suite cross-compiled with
@@ -85,11 +92,24 @@ kqueue_suite() {
         echo "kqueue run skipped: set LIBKQUEUE_PREFIX=... (see docs/developing.rst)"
         return 0
     fi
-    LIBKQUEUE_PREFIX=$prefix suite kqueue -DMETALIO_BUILD_EXERCISES=OFF
+    if [[ -n $prefix ]]; then
+        # libkqueue on Linux: with every portable fallback forced (pipe +
+        # fcntl, accept + fcntl, no MSG_NOSIGNAL), as close to a Mac as
+        # this machine gets.
+        LIBKQUEUE_PREFIX=$prefix suite portable-kqueue -DMETALIO_BUILD_EXERCISES=OFF
+    else
+        suite kqueue -DMETALIO_BUILD_EXERCISES=OFF
+    fi
 }
 
-# `test.sh kqueue` runs this step alone: .github/workflows/selectors.yml
-# does, on macOS and FreeBSD.
+# `test.sh kqueue` runs this step alone, `test.sh poll` the poll(2) build
+# alone: .github/workflows/selectors.yml does both, on macOS and FreeBSD.
+if [[ ${1:-} == poll ]]; then
+    step "poll(2): stages" suite poll -DMETALIO_BUILD_EXERCISES=OFF
+    echo "make test (poll(2) step): $passed passed, $failed failed"
+    [[ $failed -eq 0 ]]
+    exit
+fi
 if [[ ${1:-} == kqueue ]]; then
     step "kqueue: compile check, and every test on a kqueue" kqueue_suite
     echo "make test (kqueue step): $passed passed, $failed failed"
@@ -100,12 +120,14 @@ fi
 step "epoll: stages and exercises" suite epoll
 step "exercises: a learner's path (make exercise, make progress)" tests/tools/learner-path.sh
 step "poll(2): stages" suite poll -DMETALIO_BUILD_EXERCISES=OFF
+step "poll(2) with the portable Unix fallbacks forced" suite portable-poll -DMETALIO_BUILD_EXERCISES=OFF
 step "epoll under ASan+UBSan" suite asan-epoll -DMETALIO_SANITIZE=address,undefined -DMETALIO_BUILD_EXERCISES=OFF
 step "poll(2) under ASan+UBSan" suite asan-poll -DMETALIO_SANITIZE=address,undefined -DMETALIO_BUILD_EXERCISES=OFF
 step "epoll under TSan" suite tsan-epoll -DMETALIO_SANITIZE=thread -DMETALIO_BUILD_EXERCISES=OFF
 step "poll(2) under TSan" suite tsan-poll -DMETALIO_SANITIZE=thread -DMETALIO_BUILD_EXERCISES=OFF
 step "behaviour suite under valgrind memcheck" valgrind_suite
 step "kqueue: compile check, and every test on a kqueue" kqueue_suite
+step "macOS: compiled and linked with Zig (x86-64 kqueue, arm64 poll(2): library and examples)" tests/tools/macos-check.sh
 step "installed library + find_package consumer" tests/install/check.sh
 # Cross-compiled for Windows; ctest runs each test under Wine (through
 # CMAKE_CROSSCOMPILING_EMULATOR, in the build's own Wine prefix). First

@@ -8,6 +8,7 @@
 
 #include "metalio/sys/owned_fd.hpp"
 #include "metalio/sys/syscall.hpp"
+#include "metalio/sys/unix/portable/pipe.hpp"
 
 using metalio::io::Result;
 
@@ -24,9 +25,11 @@ int main() {
 
     // [would-block]
     // Reading an empty non-blocking pipe: the error every event loop lives on.
+    // (sys::portable::pipe is pipe2 where the system has it, pipe + fcntl
+    // where it does not: macOS.)
     int ends[2];
-    if (const auto made = METALIO_SYSCALL(pipe2, ends, O_NONBLOCK | O_CLOEXEC); !made) {
-        std::printf("pipe2 failed: %s\n", made.error().message().c_str());
+    if (const auto made = metalio::sys::portable::pipe(ends); !made) {
+        std::printf("%s failed: %s\n", metalio::sys::portable::pipe_call(), made.error().message().c_str());
         return 1;
     }
     const metalio::sys::OwnedFd reader(ends[0]);

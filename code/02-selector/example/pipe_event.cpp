@@ -12,6 +12,7 @@
 #include "metalio/sys/owned_fd.hpp"
 #include "metalio/sys/selector.hpp"
 #include "metalio/sys/syscall.hpp"
+#include "metalio/sys/unix/portable/pipe.hpp"
 
 using namespace std::chrono_literals;
 using metalio::Events;
@@ -26,8 +27,8 @@ int main() {
         return 1;
     }
     int ends[2];
-    if (auto made = METALIO_SYSCALL(pipe2, ends, O_NONBLOCK | O_CLOEXEC); !made) {
-        std::printf("pipe2 failed: %s\n", made.error().message().c_str());
+    if (auto made = metalio::sys::portable::pipe(ends); !made) {  // pipe2, or pipe + fcntl (chapter 01)
+        std::printf("%s failed: %s\n", metalio::sys::portable::pipe_call(), made.error().message().c_str());
         return 1;
     }
     const metalio::sys::OwnedFd reader(ends[0]);

@@ -15,6 +15,7 @@
 #include "metalio/registry.hpp"
 #include "metalio/sys/owned_fd.hpp"
 #include "metalio/posix/source_fd.hpp"
+#include "metalio/sys/unix/portable/pipe.hpp"
 
 using namespace std::chrono_literals;
 using metalio::Interest;
@@ -94,7 +95,7 @@ int main() {
     const metalio::Registry registry(std::move(*registering));
 
     int ends[2];
-    if (::pipe2(ends, O_NONBLOCK | O_CLOEXEC) != 0) return 1;
+    if (!metalio::sys::portable::pipe(ends)) return 1;  // non-blocking, close-on-exec (chapter 01)
     const metalio::sys::OwnedFd reader(ends[0]);
     metalio::sys::OwnedFd writer(ends[1]);
     if (auto done = registry.register_(SourceFd{reader.get()}, kPipe, Interest::READABLE); !done) {

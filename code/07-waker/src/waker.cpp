@@ -4,12 +4,9 @@
 #include <utility>
 
 #include "metalio/sys/syscall.hpp"
+#include "metalio/sys/unix/portable/wake_fd.hpp"
 
-// The kqueue build has its own create, wake and close (waker_kqueue.cpp):
-// no eventfd there.
-#if !METALIO_SELECTOR_KQUEUE
-#include <sys/eventfd.h>
-#endif
+// The kqueue build has its own create, wake and close (waker_kqueue.cpp).
 
 namespace metalio {
 
@@ -20,7 +17,7 @@ Waker::Waker(Waker&& other) noexcept
       fd_(std::move(other.fd_))
 #if METALIO_SELECTOR_KQUEUE && METALIO_KQUEUE_USER_WAKER
       , token_(other.token_)
-#elif METALIO_SELECTOR_KQUEUE
+#else
       , sender_(std::move(other.sender_))
 #endif
 {
@@ -33,7 +30,7 @@ Waker& Waker::operator=(Waker&& other) noexcept {
         fd_ = std::move(other.fd_);
 #if METALIO_SELECTOR_KQUEUE && METALIO_KQUEUE_USER_WAKER
         token_ = other.token_;
-#elif METALIO_SELECTOR_KQUEUE
+#else
         sender_ = std::move(other.sender_);
 #endif
     }
@@ -52,21 +49,6 @@ io::Result<Registry> Waker::claim(const Registry& registry) noexcept {
 // [claim]
 
 #if !METALIO_SELECTOR_KQUEUE
-namespace {
-
-// [reset]
-// Reading an eventfd returns its counter and sets it to zero. An empty
-// counter reads as WouldBlock: already reset, which is fine.
-io::Result<void> reset(int fd) noexcept {
-    std::uint64_t count = 0;
-    const auto done = METALIO_SYSCALL(read, fd, &count, sizeof count);
-    if (!done && !io::is_would_block(done.error())) return std::unexpected(done.error());
-    return {};
-}
-// [reset]
-
-}  // namespace
-
 // [create]
 io::Result<Waker> Waker::create(const Registry& registry, Token token) noexcept {
     // The slot is claimed first, so a second Waker fails before it opens anything.
@@ -77,35 +59,34 @@ io::Result<Waker> Waker::create(const Registry& registry, Token token) noexcept 
         registry.release_waker();
         return std::unexpected(error);
     };
-    auto made = METALIO_SYSCALL(eventfd, 0u, EFD_CLOEXEC | EFD_NONBLOCK);
+    // An eventfd; where the system has none, a pipe (chapter 02's
+    // sys/unix/portable/wake_fd.hpp).
+    auto made = sys::portable::make_wake_fd();
     if (!made) return fail(made.error());
-    sys::OwnedFd fd(*made);
 #if METALIO_SELECTOR_POLL
-    // Stays armed; the selector empties the eventfd when it reports it.
-    auto registered = registry.selector().register_waker(fd.get(), token);
+    // Stays armed; the selector empties the fd when it reports it.
+    auto registered = registry.selector().register_waker(made->reader.get(), token);
 #else
-    auto registered = registry.selector().register_(fd.get(), token, Interest::READABLE);
+    auto registered = registry.selector().register_(made->reader.get(), token, Interest::READABLE);
 #endif
     if (!registered) return fail(registered.error());
-    return Waker(std::move(*mine), std::move(fd));
+    Waker waker(std::move(*mine), std::move(made->reader));
+    waker.sender_ = std::move(made->writer);
+    return waker;
 }
 // [create]
 
 // [wake]
 io::Result<void> Waker::wake() const noexcept {
-    const std::uint64_t one = 1;
-    auto written = METALIO_SYSCALL(write, fd_.get(), &one, sizeof one);
-    if (!written && io::is_would_block(written.error())) {
-        // A write only blocks when the counter would pass 0xfffffffffffffffe.
-        // Nobody has read it in all that time, so zero it and add one again.
-        if (auto reset_done = reset(fd_.get()); !reset_done) return reset_done;
-        written = METALIO_SYSCALL(write, fd_.get(), &one, sizeof one);
-    }
-    if (!written) return std::unexpected(written.error());
-    // Nothing else, with either selector: for epoll each write is a new
-    // edge; the poll(2) selector keeps a Waker's eventfd armed and empties
-    // it when it reports it (register_waker).
-    return {};
+    // Eight bytes to the eventfd (or the pipe's write end). An eventfd
+    // write only blocks when the counter would pass 0xfffffffffffffffe, a
+    // pipe's when 64 KiB are unread: nobody has read it in all that time,
+    // so portable::wake empties it and writes again. Nothing else, with
+    // either selector: for epoll each write is a new edge; the poll(2)
+    // selector keeps a Waker's fd armed and empties it when it reports it
+    // (register_waker).
+    const int write_end = sender_.get() >= 0 ? sender_.get() : fd_.get();
+    return sys::portable::wake(write_end, fd_.get());
 }
 // [wake]
 
@@ -118,6 +99,7 @@ void Waker::close() noexcept {
     (void)registry_->selector().deregister(fd_.get());
 #endif
     fd_ = sys::OwnedFd(-1);
+    sender_ = sys::OwnedFd(-1);
     registry_->release_waker();
     registry_.reset();
 }

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "metalio/sys/syscall.hpp"
+#include "metalio/sys/unix/portable/wake_fd.hpp"
 
 namespace metalio {
 
@@ -52,32 +53,6 @@ void Waker::close() noexcept {
 
 #else  // a pipe: OpenBSD, older NetBSD, or METALIO_WAKER_PIPE
 
-namespace {
-
-// Both ends non-blocking and close-on-exec. (macOS has no pipe2, but macOS
-// has EVFILT_USER and only gets here when the pipe is forced.)
-io::Result<void> make_pipe(int ends[2]) noexcept {
-#if defined(__APPLE__)
-    if (auto made = METALIO_SYSCALL(pipe, ends); !made) return std::unexpected(made.error());
-    for (int i = 0; i < 2; ++i) {
-        (void)::fcntl(ends[i], F_SETFD, FD_CLOEXEC);
-        (void)::fcntl(ends[i], F_SETFL, O_NONBLOCK);
-    }
-#else
-    if (auto made = METALIO_SYSCALL(pipe2, ends, O_CLOEXEC | O_NONBLOCK); !made) return std::unexpected(made.error());
-#endif
-    return {};
-}
-
-// Empties the pipe; only needed when a wake finds it full.
-void empty(int fd) noexcept {
-    char buffer[4096];
-    while (::read(fd, buffer, sizeof buffer) > 0) {
-    }
-}
-
-}  // namespace
-
 // [create-pipe]
 io::Result<Waker> Waker::create(const Registry& registry, Token token) noexcept {
     auto mine = claim(registry);
@@ -86,31 +61,25 @@ io::Result<Waker> Waker::create(const Registry& registry, Token token) noexcept 
         registry.release_waker();
         return std::unexpected(error);
     };
-    int ends[2] = {-1, -1};
-    if (auto made = make_pipe(ends); !made) return fail(made.error());
-    sys::OwnedFd receiver(ends[0]);
-    sys::OwnedFd sender(ends[1]);
-    if (auto registered = registry.selector().register_(receiver.get(), token, Interest::READABLE); !registered)
+    // Both ends non-blocking and close-on-exec: pipe2, or pipe + fcntl
+    // where there is no pipe2 (sys/unix/portable/, chapters 01 and 02).
+    auto made = sys::portable::make_wake_pipe();
+    if (!made) return fail(made.error());
+    if (auto registered = registry.selector().register_(made->reader.get(), token, Interest::READABLE); !registered)
         return fail(registered.error());
-    Waker waker(std::move(*mine), std::move(receiver));
-    waker.sender_ = std::move(sender);
+    Waker waker(std::move(*mine), std::move(made->reader));
+    waker.sender_ = std::move(made->writer);
     return waker;
 }
 // [create-pipe]
 
 // [wake-pipe]
 io::Result<void> Waker::wake() const noexcept {
-    // One byte is a new edge for the read filter (EV_CLEAR). The pipe is
+    // Each write is a new edge for the read filter (EV_CLEAR). The pipe is
     // never read otherwise, so after 64 KiB of unpolled wakes it is full:
-    // empty it and write again.
-    const char one = 1;
-    auto written = METALIO_SYSCALL(write, sender_.get(), &one, 1);
-    if (!written && io::is_would_block(written.error())) {
-        empty(fd_.get());
-        written = METALIO_SYSCALL(write, sender_.get(), &one, 1);
-    }
-    if (!written) return std::unexpected(written.error());
-    return {};
+    // portable::wake empties it and writes again (and retries EINTR, as
+    // mio's pipe Waker does).
+    return sys::portable::wake(sender_.get(), fd_.get());
 }
 // [wake-pipe]
 

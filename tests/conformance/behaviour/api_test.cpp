@@ -65,7 +65,7 @@ BEHAVIOUR("Poll::as_raw_fd is the epoll instance, and it is readable while an ev
     CHECK_MESSAGE(target == "anon_inode:[eventpoll]", "Poll::as_raw_fd is not an epoll instance but ", target);
     // Another loop can watch it: readable once a registered source is ready.
     int ends[2];
-    REQUIRE(::pipe2(ends, O_NONBLOCK | O_CLOEXEC) == 0);
+    REQUIRE(metalio::test::pipe(ends) == 0);
     const metalio::sys::OwnedFd reader(ends[0]);
     const metalio::sys::OwnedFd writer(ends[1]);
     REQUIRE(poll.registry().register_(metalio::posix::SourceFd{reader.get()}, Token{1}, Interest::READABLE));

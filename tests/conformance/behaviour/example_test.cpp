@@ -29,7 +29,7 @@ struct RunningExample {
 
     RunningExample() {
         int ends[2];
-        REQUIRE_MESSAGE(::pipe2(ends, O_CLOEXEC) == 0, "pipe2 failed: ", metalio::io::last_os_error());
+        REQUIRE_MESSAGE(metalio::test::pipe(ends, false) == 0, "pipe2 failed: ", metalio::io::last_os_error());
         stdin_reader = OwnedFd(ends[0]);
         stdin_writer = OwnedFd(ends[1]);
         posix_spawn_file_actions_t actions;

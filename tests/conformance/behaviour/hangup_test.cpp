@@ -95,7 +95,7 @@ BEHAVIOUR("a stream registered WRITABLE reports the peer's reset after its writa
 BEHAVIOUR("a pipe's write end registered WRITABLE reports that its reader closed, after its writable event") {
     Poll poll = make_poll();
     int ends[2];
-    REQUIRE_MESSAGE(::pipe2(ends, O_NONBLOCK | O_CLOEXEC) == 0, "pipe2 failed: ", metalio::io::last_os_error());
+    REQUIRE_MESSAGE(metalio::test::pipe(ends) == 0, "pipe2 failed: ", metalio::io::last_os_error());
     OwnedFd reader(ends[0]);
     const OwnedFd writer(ends[1]);
     REQUIRE(poll.registry().register_(SourceFd{writer.get()}, Token{2}, Interest::WRITABLE));

@@ -76,7 +76,7 @@ RefusingPort refusing_port() {
     const auto raw = localhost_v4().to_raw();
     REQUIRE_MESSAGE(::bind(fd.get(), raw.get(), raw.length) == 0, "bind failed: ", ::WSAGetLastError());
 #else
-    metalio::sys::OwnedSocket fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    metalio::sys::OwnedSocket fd(metalio::test::socket(AF_INET, SOCK_STREAM));
     REQUIRE_MESSAGE(fd.get() >= 0, "socket() failed: ", metalio::io::last_os_error());
     const auto raw = localhost_v4().to_raw();
     REQUIRE_MESSAGE(::bind(fd.get(), raw.get(), raw.length) == 0, "bind failed: ", metalio::io::last_os_error());

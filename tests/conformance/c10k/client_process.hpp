@@ -35,7 +35,7 @@ struct ClientResult {
 inline ClientResult run_client(std::uint16_t port, std::chrono::steady_clock::time_point deadline,
                                std::size_t connections, std::size_t window, std::chrono::seconds client_timeout) {
     int out[2];
-    REQUIRE(::pipe2(out, O_CLOEXEC | O_NONBLOCK) == 0);
+    REQUIRE(metalio::test::pipe(out) == 0);
     metalio::sys::OwnedFd read_end(out[0]);
     metalio::sys::OwnedFd write_end(out[1]);
     const std::string port_text = std::to_string(port);

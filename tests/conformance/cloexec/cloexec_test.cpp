@@ -223,7 +223,7 @@ enum class Start { posix_spawn, fork_exec };
 /// Starts list_fds with its stdout on a pipe and returns what it printed.
 std::string run_child(Start how) {
     int out[2];
-    REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
+    REQUIRE(metalio::test::pipe(out, false) == 0);
     metalio::sys::OwnedFd read_end(out[0]);
     metalio::sys::OwnedFd write_end(out[1]);
     char program[] = METALIO_LIST_FDS;

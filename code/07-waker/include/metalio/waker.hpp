@@ -18,7 +18,9 @@ namespace metalio {
 ///
 /// A Waker owns an eventfd registered READABLE with the Poll's selector under
 /// the token given to create(). wake() adds one to the eventfd's counter; the
-/// poll then returns an event with that token. Wakes that happen before the
+/// poll then returns an event with that token. Where the system has no
+/// eventfd (macOS, the BSDs with poll(2)) it owns a pipe instead, registers
+/// the read end and writes to the other (sys/unix/portable/wake_fd.hpp). Wakes that happen before the
 /// poll looks coalesce into one event, so a wake-up means "check your queue",
 /// not "one message arrived".
 ///
@@ -41,7 +43,7 @@ namespace metalio {
 /// assigned to. Introduced in chapter 07 (waker).
 class Waker {
 public:
-    /// Creates the eventfd (EFD_CLOEXEC | EFD_NONBLOCK) and registers it with
+    /// Creates the eventfd (EFD_CLOEXEC | EFD_NONBLOCK), or the pipe, and registers it with
     /// @p registry's selector for READABLE under @p token.
     /// Errc::waker_exists if this Poll already has a Waker; any failure
     /// leaves no fd open and the Poll without a Waker.
@@ -53,7 +55,7 @@ public:
     io::Result<void> wake() const noexcept;
 
 #if !defined(_WIN32)
-    /// The eventfd (kqueue: the pipe's read end, or -1 for a user event,
+    /// The eventfd (or a pipe's read end; kqueue: the pipe's read end, or -1 for a user event,
     /// which has no fd), still owned by the Waker. For tests and diagnostics
     /// (e.g. to push its counter to the edge); reading or writing it
     /// yourself changes what the Poll sees.
@@ -88,11 +90,11 @@ private:
     // and (poll(2) build) it reaches the selector to deregister the eventfd.
     // Empty in a moved-from Waker.
     std::optional<Registry> registry_;
-    sys::OwnedFd fd_;  // the eventfd; kqueue: the pipe's read end, or none
+    sys::OwnedFd fd_;  // the eventfd or a pipe's read end; kqueue: the pipe's read end, or none
 #if METALIO_SELECTOR_KQUEUE && METALIO_KQUEUE_USER_WAKER
     Token token_{0};  // the user event is triggered with the token it carries
-#elif METALIO_SELECTOR_KQUEUE
-    sys::OwnedFd sender_{-1};  // the pipe's write end
+#else
+    sys::OwnedFd sender_{-1};  // the pipe's write end (-1 for an eventfd: wake writes to fd_)
 #endif
 #endif  // !_WIN32
 };

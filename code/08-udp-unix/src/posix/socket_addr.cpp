@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "metalio/sys/unix/portable/uds.hpp"
+
 namespace metalio::posix {
 
 namespace {
@@ -25,6 +27,9 @@ io::Result<SocketAddr> SocketAddr::from_pathname(std::string_view path) noexcept
 // [from-pathname]
 
 io::Result<SocketAddr> SocketAddr::from_abstract_name(std::string_view name) noexcept {
+    // Linux only: elsewhere a leading NUL is just an odd path the kernel
+    // refuses (sys/unix/portable/uds.hpp).
+    if constexpr (!sys::portable::has_abstract_names) return error(std::errc::not_supported);
     if (name.size() > max_abstract_name) return error(std::errc::filename_too_long);
     SocketAddr addr;
     // sun_path[0] stays NUL: that is what makes the name abstract. Its

@@ -3,14 +3,16 @@
 #include <sys/socket.h>
 
 #include "metalio/sys/syscall.hpp"
+#include "metalio/sys/unix/portable/socket.hpp"
 
 namespace metalio::sys::net {
 
 // [new-socket-impl]
 io::Result<OwnedFd> new_socket(int domain, int type) noexcept {
-    const auto fd = METALIO_SYSCALL(socket, domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (!fd) return std::unexpected(fd.error());
-    return OwnedFd(*fd);
+    // Both flags in socket() itself where the system takes them (Linux,
+    // FreeBSD); socket() + fcntl() + SO_NOSIGPIPE where not (macOS):
+    // sys/unix/portable/socket.hpp.
+    return portable::socket(domain, type);
 }
 // [new-socket-impl]
 

@@ -11,6 +11,8 @@
 
 #include "metalio/net/tcp_stream.hpp"
 #include "metalio/sys/unix/net.hpp"
+#include "metalio/sys/unix/portable/send.hpp"
+#include "metalio/sys/unix/portable/socket.hpp"
 
 namespace metalio::sys::tcp {
 
@@ -59,11 +61,11 @@ io::Result<void> connect(int fd, const SocketAddr& addr) noexcept {
 io::Result<std::pair<OwnedFd, SocketAddr>> accept(int fd) noexcept {
     sockaddr_storage storage{};
     socklen_t length = sizeof storage;
-    // accept4 gives the new socket its flags atomically, like socket() does.
-    const auto accepted = METALIO_SYSCALL(accept4, fd, reinterpret_cast<sockaddr*>(&storage), &length,
-                                          SOCK_NONBLOCK | SOCK_CLOEXEC);
+    // accept4 gives the new socket its flags atomically, like socket() does
+    // (accept + fcntl where there is no accept4: sys/unix/portable/socket.hpp).
+    auto accepted = portable::accept(fd, reinterpret_cast<sockaddr*>(&storage), &length);
     if (!accepted) return std::unexpected(accepted.error());
-    OwnedFd stream(*accepted);  // owned from here on
+    OwnedFd stream = std::move(*accepted);  // owned from here on
     auto peer = SocketAddr::from_raw(storage, length);
     if (!peer) return std::unexpected(peer.error());
     return std::pair<OwnedFd, SocketAddr>(std::move(stream), *peer);
@@ -87,11 +89,12 @@ io::Result<std::size_t> read_vectored(int fd, std::span<const IoSlice> buffers) 
 // [write-vectored]
 io::Result<std::size_t> write_vectored(int fd, std::span<const IoSlice> buffers) noexcept {
     // writev() has no flags argument, so it could raise SIGPIPE; sendmsg()
-    // takes the same iovec array and MSG_NOSIGNAL.
+    // takes the same iovec array, and portable::sendmsg keeps SIGPIPE away
+    // on every Unix (MSG_NOSIGNAL, or SO_NOSIGPIPE on macOS: portable/send.hpp).
     msghdr message{};
     message.msg_iov = const_cast<iovec*>(buffers.data());  // sendmsg only reads them
     message.msg_iovlen = static_cast<std::size_t>(iov_count(buffers));
-    return to_size(METALIO_SYSCALL(sendmsg, fd, &message, MSG_NOSIGNAL));
+    return to_size(portable::sendmsg(fd, &message));
 }
 // [write-vectored]
 

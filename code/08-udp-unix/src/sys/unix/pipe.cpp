@@ -11,6 +11,8 @@
 #include <ctime>
 
 #include "metalio/sys/syscall.hpp"
+#include "metalio/sys/unix/portable/pipe.hpp"
+#include "metalio/sys/unix/portable/send.hpp"
 #include "metalio/sys/unix/fd_io.hpp"
 
 namespace metalio::sys::pipe {
@@ -20,7 +22,8 @@ io::Result<std::pair<OwnedFd, OwnedFd>> create() noexcept {
     int fds[2] = {-1, -1};
     // Both flags in the call itself, as socket() gets them: no moment in
     // which another thread's fork+exec could inherit a blocking end.
-    if (auto done = METALIO_SYSCALL(pipe2, fds, O_NONBLOCK | O_CLOEXEC); !done) return std::unexpected(done.error());
+    // (pipe2 where the system has it; pipe + fcntl on macOS: chapter 01.)
+    if (auto done = portable::pipe(fds); !done) return std::unexpected(done.error());
     return std::pair{OwnedFd(fds[0]), OwnedFd(fds[1])};
 }
 // [create]
@@ -40,39 +43,10 @@ io::Result<void> adopt(int fd) noexcept {
     return {};
 }
 
-namespace {
-
-// [without-sigpipe]
-// A write to a pipe nobody reads fails with EPIPE *and* sends SIGPIPE,
-// whose default action ends the process. Sockets avoid it with
-// MSG_NOSIGNAL; write(2) has no flags. So: block SIGPIPE in this thread
-// for the duration of the write, and if the write raised one, take it off
-// the pending set (sigtimedwait with a zero timeout) before unblocking. A
-// SIGPIPE that was already pending before the write is left alone.
-template <class Write>
-io::Result<std::size_t> without_sigpipe(Write write) noexcept {
-    sigset_t sigpipe_only;
-    ::sigemptyset(&sigpipe_only);
-    ::sigaddset(&sigpipe_only, SIGPIPE);
-    sigset_t pending;
-    ::sigpending(&pending);
-    const bool was_pending = ::sigismember(&pending, SIGPIPE) == 1;
-    sigset_t previous;
-    ::pthread_sigmask(SIG_BLOCK, &sigpipe_only, &previous);
-
-    auto result = write();
-
-    if (!result && result.error() == std::errc::broken_pipe && !was_pending) {
-        const timespec no_wait{};
-        while (::sigtimedwait(&sigpipe_only, nullptr, &no_wait) == -1 && errno == EINTR) {
-        }
-    }
-    ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-    return result;
-}
-// [without-sigpipe]
-
-}  // namespace
+// A write to a pipe nobody reads fails with EPIPE *and* sends SIGPIPE.
+// Sockets avoid it with MSG_NOSIGNAL; write(2) has no flags. So pipes use
+// portable::without_sigpipe (chapter 04) on every Unix.
+using portable::without_sigpipe;
 
 io::Result<std::size_t> write(int fd, std::span<const std::byte> data) noexcept {
     return without_sigpipe([&] { return fd_io::to_size(METALIO_SYSCALL(write, fd, data.data(), data.size())); });

@@ -6,6 +6,8 @@
 #include <cstring>
 
 #include "metalio/sys/syscall.hpp"
+#include "metalio/sys/unix/portable/send.hpp"
+#include "metalio/sys/unix/portable/uds.hpp"
 #include "metalio/sys/unix/fd_io.hpp"
 #include "metalio/sys/unix/net.hpp"
 
@@ -30,7 +32,7 @@ io::Result<OwnedFd> bind(const SocketAddr& addr) noexcept {
 io::Result<std::size_t> send_to(int fd, std::span<const std::byte> data, const SocketAddr& target) noexcept {
     const SocketAddr::Raw raw = target.to_raw();
     return fd_io::to_size(
-        METALIO_SYSCALL(sendto, fd, data.data(), data.size(), MSG_NOSIGNAL, raw.get(), raw.length));
+        portable::send_to(fd, data.data(), data.size(), raw.get(), raw.length));
 }
 
 io::Result<std::pair<std::size_t, SocketAddr>> recv_from(int fd, std::span<std::byte> buffer, int flags) noexcept {
@@ -83,7 +85,7 @@ io::Result<void> multicast_v6(int fd, bool join, const std::array<std::uint8_t, 
     ipv6_mreq request{};
     std::memcpy(&request.ipv6mr_multiaddr, group.data(), group.size());
     request.ipv6mr_interface = interface;
-    return set_request(fd, IPPROTO_IPV6, join ? IPV6_ADD_MEMBERSHIP : IPV6_DROP_MEMBERSHIP, request);
+    return set_request(fd, IPPROTO_IPV6, join ? portable::ipv6_join_group : portable::ipv6_leave_group, request);
 }
 
 }  // namespace metalio::sys::udp

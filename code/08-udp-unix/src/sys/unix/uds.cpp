@@ -7,6 +7,9 @@
 #include <string>
 
 #include "metalio/sys/syscall.hpp"
+#include "metalio/sys/unix/portable/send.hpp"
+#include "metalio/sys/unix/portable/socket.hpp"
+#include "metalio/sys/unix/portable/uds.hpp"
 #include "metalio/sys/unix/fd_io.hpp"
 #include "metalio/sys/unix/net.hpp"
 
@@ -56,9 +59,9 @@ io::Result<OwnedFd> connect(int type, const SocketAddr& addr) noexcept {
 // [pair]
 io::Result<std::pair<OwnedFd, OwnedFd>> pair(int type) noexcept {
     int fds[2] = {-1, -1};
-    if (auto done = METALIO_SYSCALL(socketpair, AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds); !done) {
-        return std::unexpected(done.error());
-    }
+    // Non-blocking and close-on-exec in the call, or right after it where
+    // the system cannot say so in the call (sys/unix/portable/uds.hpp).
+    if (auto done = portable::socket_pair(type, fds); !done) return std::unexpected(done.error());
     return std::pair{OwnedFd(fds[0]), OwnedFd(fds[1])};
 }
 // [pair]
@@ -66,10 +69,10 @@ io::Result<std::pair<OwnedFd, OwnedFd>> pair(int type) noexcept {
 io::Result<std::pair<OwnedFd, SocketAddr>> accept(int fd) noexcept {
     sockaddr_un raw{};
     socklen_t length = sizeof raw;
-    const auto accepted = METALIO_SYSCALL(accept4, fd, reinterpret_cast<sockaddr*>(&raw), &length,
-                                          SOCK_NONBLOCK | SOCK_CLOEXEC);
+    // accept4, or accept + fcntl (sys/unix/portable/socket.hpp, chapter 04).
+    auto accepted = portable::accept(fd, reinterpret_cast<sockaddr*>(&raw), &length);
     if (!accepted) return std::unexpected(accepted.error());
-    OwnedFd stream(*accepted);  // owned before anything else can fail
+    OwnedFd stream = std::move(*accepted);  // owned before anything else can fail
     // A connecting client is usually unnamed: the kernel then reports only
     // the family, which from_raw reads as an unnamed address.
     if (length < sizeof(sa_family_t)) raw.sun_family = AF_UNIX;
@@ -101,7 +104,7 @@ io::Result<SocketAddr> peer_addr(int fd) noexcept {
 
 io::Result<std::size_t> send_to(int fd, std::span<const std::byte> data, const SocketAddr& target) noexcept {
     return fd_io::to_size(
-        METALIO_SYSCALL(sendto, fd, data.data(), data.size(), MSG_NOSIGNAL, target.raw(), target.raw_length()));
+        portable::send_to(fd, data.data(), data.size(), target.raw(), target.raw_length()));
 }
 
 io::Result<std::pair<std::size_t, SocketAddr>> recv_from(int fd, std::span<std::byte> buffer) noexcept {
@@ -118,12 +121,10 @@ io::Result<std::pair<std::size_t, SocketAddr>> recv_from(int fd, std::span<std::
 }
 
 io::Result<PeerCred> peer_cred(int fd) noexcept {
-    ucred credentials{};
-    socklen_t length = sizeof credentials;
-    if (auto done = METALIO_SYSCALL(getsockopt, fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length); !done) {
-        return std::unexpected(done.error());
-    }
-    return PeerCred{credentials.pid, credentials.uid, credentials.gid};
+    // SO_PEERCRED on Linux, getpeereid elsewhere (sys/unix/portable/uds.hpp).
+    const auto ids = portable::peer_ids(fd);
+    if (!ids) return std::unexpected(ids.error());
+    return PeerCred{ids->pid, ids->uid, ids->gid};
 }
 
 }  // namespace metalio::sys::uds

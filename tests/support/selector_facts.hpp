@@ -78,12 +78,7 @@ constexpr bool kWakerHasFd = true;
 // where the system has eventfd and the selector is not kqueue; otherwise a
 // pipe (which fills up at 64 KiB): macOS, the BSDs, and every build with
 // -DMETALIO_PORTABLE_UNIX=ON (cmake/MetalioPortable.cmake).
-// (Windows has no eventfd, and no METALIO_HAVE_* switches: those are Unix's.)
-#if METALIO_SELECTOR_IOCP
-#define METALIO_TEST_WAKER_IS_EVENTFD 0
-#else
 #define METALIO_TEST_WAKER_IS_EVENTFD (!METALIO_SELECTOR_KQUEUE && METALIO_HAVE_EVENTFD)
-#endif
 constexpr bool kWakerIsEventfd = METALIO_TEST_WAKER_IS_EVENTFD;
 
 }  // namespace metalio::test

@@ -4,7 +4,10 @@
 #   full   every measurement, results in build/bench/ (tables.txt, plots,
 #          results.json, report.rst for the Performance page); ~20 minutes
 #   smoke  the same code paths with tiny counts, results in build/bench-smoke/
-#          (a check that the harness still works; the figures mean nothing)
+#          (a check that the harness still works; the figures mean nothing).
+#          It builds build/bench-epoll only: the poll(2) servers are the same
+#          sources on another selector, and the Rust peers (minutes of
+#          cargo) do not change with metalio; their rows say "not built".
 #
 # Installs what it needs, builds build/bench-epoll (library, metalio server,
 # micro-benchmarks, baselines and peers) and build/bench-poll (library,
@@ -27,11 +30,16 @@ configure() {  # configure <dir> [cmake options...]
         { cat "$dir.configure.log"; exit 1; }
 }
 mkdir -p build
-echo "== building the servers and micro-benchmarks (build/bench-epoll, build/bench-poll)"
 configure build/bench-epoll -DMETALIO_SELECTOR=epoll -DBENCH_PEERS=ON
-configure build/bench-poll -DMETALIO_SELECTOR=poll -DBENCH_PEERS=OFF
-cmake --build build/bench-epoll -j"$JOBS"
-cmake --build build/bench-poll -j"$JOBS"
+if [[ $mode == full ]]; then
+    echo "== building the servers and micro-benchmarks (build/bench-epoll, build/bench-poll)"
+    configure build/bench-poll -DMETALIO_SELECTOR=poll -DBENCH_PEERS=OFF
+    cmake --build build/bench-epoll -j"$JOBS"
+    cmake --build build/bench-poll -j"$JOBS"
+else
+    echo "== building the servers and micro-benchmarks (build/bench-epoll; smoke leaves out bench-poll and the Rust peers)"
+    cmake --build build/bench-epoll -j"$JOBS"
+fi
 
 # The Rust peers: Debian's mio and tokio crates (librust-mio-dev,
 # librust-tokio-dev), offline, with Debian's own rustc and cargo, which come
@@ -48,8 +56,15 @@ build_rust() {  # build_rust <crate> <binary>: a peer that does not build is lef
 }
 mio_binary=build/bench-mio/release/hello-mio
 tokio_binary=build/bench-tokio/release/hello-tokio
-build_rust mio "$mio_binary"
-build_rust tokio "$tokio_binary"
+if [[ $mode == full ]]; then
+    build_rust mio "$mio_binary"
+    build_rust tokio "$tokio_binary"
+else
+    # Not built in smoke mode: a stale binary from an earlier `make bench`
+    # must not be measured either.
+    mio_binary=build/bench-smoke-not-built/hello-mio
+    tokio_binary=build/bench-smoke-not-built/hello-tokio
+fi
 # The compilers and flags of this run, for the page.
 flags=$(sed -n 's/^set(BENCH_FLAGS "\(.*\)")$/\1/p' bench/CMakeLists.txt)
 toolchain=$(printf '{"cc": "%s", "cxx": "%s", "flags": "%s", "rustc": "%s", "rust_flags": "%s"}' \
@@ -62,5 +77,7 @@ echo "== measuring ($mode), results in $out/"
 # Debian's python3 has Debian's matplotlib (for the plots); another python3
 # first on PATH may not.
 python=$(command -v /usr/bin/python3 || command -v python3)
-"$python" bench/harness/main.py --mode "$mode" --build-epoll build/bench-epoll --build-poll build/bench-poll \
+poll_build=build/bench-poll
+[[ $mode == smoke ]] && poll_build=build/bench-smoke-not-built
+"$python" bench/harness/main.py --mode "$mode" --build-epoll build/bench-epoll --build-poll "$poll_build" \
     --mio "$mio_binary" --tokio "$tokio_binary" --toolchain "$toolchain" --out "$out"

@@ -4,7 +4,8 @@
 # the starting point, with TODOs; solution.cpp; wrong/*.cpp: known-wrong
 # answers; hints/N.md) plus its tests in tests/exercises/NN-slug.cpp.
 #
-# Builds one test binary per answer and registers the honesty checks:
+# Builds one test binary per answer (the tests compiled once, linked with
+# each) and registers the honesty checks:
 # the stub must fail, the solution must pass, every wrong answer must fail.
 # The learner's own copy, exercise.cpp (made by `make exercise`), is built
 # as exerciseNN_mine, outside `all` and outside the checks.
@@ -13,8 +14,13 @@ function(metalio_exercise dir)
   set(home ${PROJECT_SOURCE_DIR}/exercises/${dir})
   set(tests ${PROJECT_SOURCE_DIR}/tests/exercises/${dir}.cpp)
 
+  # The tests are compiled once and linked with each answer.
+  add_library(exercise${nn}_tests OBJECT ${tests})
+  target_link_libraries(exercise${nn}_tests PRIVATE metalio_stage${nn} metalio_test_support)
+  target_include_directories(exercise${nn}_tests PRIVATE ${home})
+  metalio_test_pch(exercise${nn}_tests)
   function(metalio_exercise_binary name source)
-    add_executable(exercise${nn}_${name} ${tests} ${source})
+    add_executable(exercise${nn}_${name} $<TARGET_OBJECTS:exercise${nn}_tests> ${source})
     target_link_libraries(exercise${nn}_${name} PRIVATE metalio_stage${nn} metalio_test_support)
     target_include_directories(exercise${nn}_${name} PRIVATE ${home})
   endfunction()

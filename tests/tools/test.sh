@@ -4,18 +4,20 @@
 #   1b. a learner's path: make exercise and make progress on a scratch copy,
 #      with a stub, a wrong answer, the solution and a file that does not
 #      compile (tests/tools/learner-path.sh)
-#   2. every stage on the poll(2) selector
+#   2. every stage on the poll(2) selector, with the portable Unix fallbacks
+#      forced (-DMETALIO_PORTABLE_UNIX=ON: pipe + fcntl, accept + fcntl, a
+#      pipe Waker, no MSG_NOSIGNAL, as on macOS and the BSDs); poll(2) with
+#      Linux's own calls runs in steps 3 and 4, under the sanitizers
 #   3. every stage under AddressSanitizer + UndefinedBehaviorSanitizer (both selectors)
 #   4. every stage under ThreadSanitizer (both selectors)
 #   5. the behaviour suite once under valgrind memcheck (zero errors, zero leaks)
 #   5b. kqueue: the kqueue selector compiled against a declarations-only
 #      <sys/event.h>; then, if LIBKQUEUE_PREFIX is set (or a libkqueue is
 #      found), every test on the kqueue selector, on libkqueue
-#   5c. poll(2) with -DMETALIO_PORTABLE_UNIX=ON (after step 2): every test on
-#      the fallbacks of macOS and the BSDs (pipe + fcntl, accept + fcntl, a
-#      pipe Waker, no MSG_NOSIGNAL); the libkqueue run of 5b uses them too
+#      (the libkqueue run of 5b uses the same fallbacks)
 #   5d. macOS: the library and the examples compiled and linked for
-#      x86_64-macos (kqueue) and aarch64-macos (poll(2)), with Zig 0.11 from
+#      x86_64-macos (kqueue), the library compiled for aarch64-macos
+#      (poll(2)), with Zig 0.11 from
 #      npm (tests/tools/macos-check.sh; MACOS_TESTS=1 adds the test programs
 #      and exercise answers); nothing of it can run here
 #   6. the installed library: cmake --install, then a project using
@@ -119,15 +121,14 @@ fi
 
 step "epoll: stages and exercises" suite epoll
 step "exercises: a learner's path (make exercise, make progress)" tests/tools/learner-path.sh
-step "poll(2): stages" suite poll -DMETALIO_BUILD_EXERCISES=OFF
-step "poll(2) with the portable Unix fallbacks forced" suite portable-poll -DMETALIO_BUILD_EXERCISES=OFF
+step "poll(2): stages, with the portable Unix fallbacks forced" suite portable-poll -DMETALIO_BUILD_EXERCISES=OFF
 step "epoll under ASan+UBSan" suite asan-epoll -DMETALIO_SANITIZE=address,undefined -DMETALIO_BUILD_EXERCISES=OFF
 step "poll(2) under ASan+UBSan" suite asan-poll -DMETALIO_SANITIZE=address,undefined -DMETALIO_BUILD_EXERCISES=OFF
 step "epoll under TSan" suite tsan-epoll -DMETALIO_SANITIZE=thread -DMETALIO_BUILD_EXERCISES=OFF
 step "poll(2) under TSan" suite tsan-poll -DMETALIO_SANITIZE=thread -DMETALIO_BUILD_EXERCISES=OFF
 step "behaviour suite under valgrind memcheck" valgrind_suite
 step "kqueue: compile check, and every test on a kqueue" kqueue_suite
-step "macOS: compiled and linked with Zig (x86-64 kqueue, arm64 poll(2): library and examples)" tests/tools/macos-check.sh
+step "macOS: compiled with Zig (x86-64 kqueue: library and examples, linked; arm64 poll(2): library)" tests/tools/macos-check.sh
 step "installed library + find_package consumer" tests/install/check.sh
 # Cross-compiled for Windows; ctest runs each test under Wine (through
 # CMAKE_CROSSCOMPILING_EMULATOR, in the build's own Wine prefix). First

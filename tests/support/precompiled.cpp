@@ -1,3 +1,3 @@
-// Compiled with the precompiled header and nothing else: CMake makes a
-// target's precompiled header only for a source that uses it, and the test
-// support's other source, main.cpp, cannot (tests/CMakeLists.txt).
+// The one source of the target that carries the tests' precompiled header
+// (tests/CMakeLists.txt): CMake makes a target's precompiled header only for
+// a source that uses it. Nothing else is in it, and nothing links it.

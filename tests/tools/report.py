@@ -23,6 +23,7 @@ BUILDS = [
     ("poll", "poll(2)", "none"),
     ("portable-poll", "poll(2), portable Unix fallbacks forced", "none"),
     ("asan-epoll", "epoll", "ASan + UBSan"),
+    ("asan-portable-poll", "poll(2), portable Unix fallbacks forced", "ASan + UBSan"),
     ("asan-poll", "poll(2)", "ASan + UBSan"),
     ("tsan-epoll", "epoll", "TSan"),
     ("tsan-poll", "poll(2)", "TSan"),

@@ -4,22 +4,25 @@
 #   1b. a learner's path: make exercise and make progress on a scratch copy,
 #      with a stub, a wrong answer, the solution and a file that does not
 #      compile (tests/tools/learner-path.sh)
-#   2. every stage on the poll(2) selector, with the portable Unix fallbacks
-#      forced (-DMETALIO_PORTABLE_UNIX=ON: pipe + fcntl, accept + fcntl, a
-#      pipe Waker, no MSG_NOSIGNAL, as on macOS and the BSDs); poll(2) with
-#      Linux's own calls runs in steps 3 and 4, under the sanitizers
-#   3. every stage under AddressSanitizer + UndefinedBehaviorSanitizer (both selectors)
-#   4. every stage under ThreadSanitizer (both selectors)
+#   2. every stage on epoll under AddressSanitizer + UndefinedBehaviorSanitizer
+#   3. every stage on poll(2) with the portable Unix fallbacks forced
+#      (-DMETALIO_PORTABLE_UNIX=ON: pipe + fcntl, accept + fcntl, a pipe
+#      Waker, no MSG_NOSIGNAL, as on macOS and the BSDs), under ASan+UBSan
+#   4. every stage on poll(2) with Linux's own calls under ThreadSanitizer
+#      (the selector whose wake-up protocol is metalio's own; epoll's
+#      cross-thread calls are the kernel's)
+#   Four Linux builds, each combination once: every build costs minutes,
+#   and a sanitizer build runs the same tests as a plain one, and more.
 #   5. the behaviour suite once under valgrind memcheck (zero errors, zero leaks)
 #   5b. kqueue: the kqueue selector compiled against a declarations-only
 #      <sys/event.h>; then, if LIBKQUEUE_PREFIX is set (or a libkqueue is
-#      found), every test on the kqueue selector, on libkqueue
-#      (the libkqueue run of 5b uses the same fallbacks)
-#   5d. macOS: the library and the examples compiled and linked for
+#      found), every test on the kqueue selector, on libkqueue, with the
+#      portable fallbacks of step 3 forced
+#   5c. macOS: the library and the examples compiled and linked for
 #      x86_64-macos (kqueue), the library compiled for aarch64-macos
-#      (poll(2)), with Zig 0.11 from
-#      npm (tests/tools/macos-check.sh; MACOS_TESTS=1 adds the test programs
-#      and exercise answers); nothing of it can run here
+#      (poll(2)), with Zig 0.11 from npm (tests/tools/macos-check.sh;
+#      MACOS_TESTS=1 adds the test programs and exercise answers); nothing
+#      of it can run here
 #   6. the installed library: cmake --install, then a project using
 #      find_package(metalio) builds the echo server, which must greet a client
 #   7. Windows: every stage and the behaviour suite cross-compiled with
@@ -121,10 +124,8 @@ fi
 
 step "epoll: stages and exercises" suite epoll
 step "exercises: a learner's path (make exercise, make progress)" tests/tools/learner-path.sh
-step "poll(2): stages, with the portable Unix fallbacks forced" suite portable-poll -DMETALIO_BUILD_EXERCISES=OFF
 step "epoll under ASan+UBSan" suite asan-epoll -DMETALIO_SANITIZE=address,undefined -DMETALIO_BUILD_EXERCISES=OFF
-step "poll(2) under ASan+UBSan" suite asan-poll -DMETALIO_SANITIZE=address,undefined -DMETALIO_BUILD_EXERCISES=OFF
-step "epoll under TSan" suite tsan-epoll -DMETALIO_SANITIZE=thread -DMETALIO_BUILD_EXERCISES=OFF
+step "poll(2), portable Unix fallbacks forced, under ASan+UBSan" suite asan-portable-poll -DMETALIO_SANITIZE=address,undefined -DMETALIO_BUILD_EXERCISES=OFF
 step "poll(2) under TSan" suite tsan-poll -DMETALIO_SANITIZE=thread -DMETALIO_BUILD_EXERCISES=OFF
 step "behaviour suite under valgrind memcheck" valgrind_suite
 step "kqueue: compile check, and every test on a kqueue" kqueue_suite

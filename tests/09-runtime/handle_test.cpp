@@ -14,10 +14,6 @@ using metalio::rt::Task;
 
 namespace {
 
-// Not on IOCP for now: under Wine the case below hung 2 of 5 runs alone after the
-// runtime's slab and budget change (issue 20), cause not found yet
-// (docs/testing.rst lists it). It runs on epoll, poll(2) and libkqueue.
-#if !METALIO_SELECTOR_IOCP
 // Runs on the runtime's thread; no lock needed for `count`.
 Task<void> add_one(int* count) {
     ++*count;
@@ -49,7 +45,6 @@ TEST_CASE("tasks spawned from four threads all run on the runtime's thread") {
     CHECK(count == 1000);
     CHECK(refused == 0);
 }
-#endif
 
 Task<void> park_forever(bool* ran) {
     *ran = true;

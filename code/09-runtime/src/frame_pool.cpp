@@ -1,7 +1,8 @@
 #include "metalio/rt/frame_pool.hpp"
 
-#include <array>
 #include <new>
+
+#include "metalio/rt/context.hpp"
 
 namespace metalio::rt {
 
@@ -13,51 +14,50 @@ constexpr bool kRecycle = false;  // let AddressSanitizer see every free
 constexpr bool kRecycle = true;
 #endif
 
-constexpr std::size_t kGrain = 64;        // size classes: 64, 128, ... bytes
-constexpr std::size_t kLargest = 1024;    // bigger frames are not recycled
-constexpr std::size_t kKeepPerClass = 256;  // a burst beyond that goes back to malloc
-
-// [free-lists]
-struct FreeLists {
-    struct Block {
-        Block* next;
-    };
-    std::array<Block*, kLargest / kGrain> heads{};
-    std::array<std::size_t, kLargest / kGrain> counts{};
-
-    ~FreeLists() {
-        for (std::size_t i = 0; i < heads.size(); ++i) {
-            while (Block* block = heads[i]) {
-                heads[i] = block->next;
-                ::operator delete(block, (i + 1) * kGrain);
-            }
-        }
-    }
-};
-thread_local FreeLists free_lists;
-// [free-lists]
+// The running runtime's pool, or nullptr (no runtime here, or recycling off).
+FramePool* running_pool() noexcept {
+    if (!kRecycle) return nullptr;
+    Context* context = Context::current();
+    return context != nullptr ? &context->frames : nullptr;
+}
 
 }  // namespace
 
+FramePool::~FramePool() {
+    for (std::size_t i = 0; i < heads_.size(); ++i) {
+        while (Block* block = heads_[i]) {
+            heads_[i] = block->next;
+            ::operator delete(block, (i + 1) * kGrain);
+        }
+    }
+}
+
+// [allocate]
 void* FramePool::allocate(std::size_t size) {
-    if (!kRecycle || size > kLargest) return ::operator new(size);
+    if (size > kLargest) return ::operator new(size);
     const std::size_t index = (size - 1) / kGrain;
-    if (FreeLists::Block* block = free_lists.heads[index]) {
-        free_lists.heads[index] = block->next;
-        --free_lists.counts[index];
-        return block;
+    if (FramePool* pool = running_pool()) {
+        if (Block* block = pool->heads_[index]) {
+            pool->heads_[index] = block->next;
+            --pool->counts_[index];
+            return block;
+        }
     }
     return ::operator new((index + 1) * kGrain);  // the class's full size: blocks are interchangeable
 }
+// [allocate]
 
 void FramePool::deallocate(void* frame, std::size_t size) noexcept {
-    if (!kRecycle || size > kLargest) return ::operator delete(frame, size);
+    if (size > kLargest) return ::operator delete(frame, size);
     const std::size_t index = (size - 1) / kGrain;
-    if (free_lists.counts[index] == kKeepPerClass) return ::operator delete(frame, (index + 1) * kGrain);
-    auto* block = static_cast<FreeLists::Block*>(frame);
-    block->next = free_lists.heads[index];
-    free_lists.heads[index] = block;
-    ++free_lists.counts[index];
+    FramePool* pool = running_pool();
+    if (pool == nullptr || pool->counts_[index] == kKeepPerClass) {
+        return ::operator delete(frame, (index + 1) * kGrain);
+    }
+    auto* block = static_cast<Block*>(frame);
+    block->next = pool->heads_[index];
+    pool->heads_[index] = block;
+    ++pool->counts_[index];
 }
 
 }  // namespace metalio::rt

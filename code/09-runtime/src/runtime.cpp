@@ -3,6 +3,7 @@
 #include "metalio/rt/context.hpp"
 #include "metalio/rt/error.hpp"
 #include "metalio/rt/executor.hpp"
+#include "metalio/rt/frame_pool.hpp"
 #include "metalio/rt/reactor.hpp"
 #include "metalio/rt/timers.hpp"
 
@@ -47,11 +48,14 @@ struct Runtime::Core {
     Core(Poll poll, Waker waker) : reactor(std::move(poll)), inject(std::make_shared<Inject>(std::move(waker))) {}
     ~Core() { inject->close(); }
 
+    // First, so it is destroyed last: the executor and the reactor destroy
+    // frames when they go.
+    FramePool frames;
     Reactor reactor;
     Timers timers;
     Executor executor;
     std::shared_ptr<Inject> inject;
-    Context context{executor, reactor, timers};
+    Context context{executor, reactor, timers, frames};
 };
 // [core]
 

@@ -5,6 +5,7 @@
 namespace metalio::rt {
 
 class Executor;
+class FramePool;
 class Reactor;
 class Timers;
 
@@ -18,6 +19,7 @@ struct Context {
     Executor& executor;  ///< Runs the tasks.
     Reactor& reactor;    ///< Turns Poll events into woken tasks.
     Timers& timers;      ///< Turns deadlines into woken tasks.
+    FramePool& frames;   ///< Recycles the coroutine frames of its tasks.
 
     /// This thread's running runtime, or nullptr. Inline: every I/O
     /// operation that parks asks.

@@ -119,8 +119,9 @@ def extract():
         subprocess.run([sys.executable, "tests/tools/transcripts.py", "--listed"], cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL)
     # Warnings of this run are the English build's business (it runs with
-    # -W); here only a failure counts.
-    run = subprocess.run(["sphinx-build", "-q", "-t", "i18n_extract", "-b", "gettext",
+    # -W); here only a failure counts. -E: every page is read afresh (about
+    # 3 s), so a change in an extension (the strace blocks') is seen too.
+    run = subprocess.run(["sphinx-build", "-q", "-E", "-t", "i18n_extract", "-b", "gettext",
                           "-d", os.path.join("build", "doctrees-gettext"), ".", POT_DIR],
                          cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if run.returncode != 0:
@@ -251,8 +252,15 @@ def check(locales):
 
 
 # ---------------------------------------------------------------- the update
-def _without_date(text):
-    return re.sub(r'^"POT-Creation-Date: .*"$', "", text, flags=re.M)
+def _meaning(path):
+    """What a catalog says, without its header and line wrapping: msgmerge
+    re-wraps every entry and stamps the template's date, and a file whose
+    entries did not change is left as it is (no churn in git)."""
+    return [(e.msgid, e.msgstr, sorted(e.flags)) for e in read_po(path) if not e.is_header and not e.obsolete]
+
+
+def shown(path):
+    return relative(path, ROOT) if os.path.abspath(path).startswith(ROOT + os.sep) else path
 
 
 def update(locales):
@@ -265,20 +273,18 @@ def update(locales):
             os.makedirs(os.path.dirname(po), exist_ok=True)
             subprocess.run(["msginit", "--no-translator", f"--locale={LANGUAGE}", "-i", pot, "-o", po],
                            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            print(f"new catalog: {relative(po, ROOT)}")
+            print(f"new catalog: {shown(po)}")
             continue
         with tempfile.TemporaryDirectory() as scratch:
             merged = os.path.join(scratch, "merged.po")
             subprocess.run(["msgmerge", "--quiet", "--previous", "-o", merged, po, pot], check=True)
             subprocess.run(["msgattrib", "--no-obsolete", "-o", merged, merged], check=True)
-            old, new = open(po, encoding="utf-8").read(), open(merged, encoding="utf-8").read()
-            # Only the template's date changed: leave the file as it was.
-            if _without_date(old) != _without_date(new):
+            if _meaning(po) != _meaning(merged):
                 shutil.copy(merged, po)
-                print(f"updated: {relative(po, ROOT)}")
+                print(f"updated: {shown(po)}")
     for page in sorted(set(read_catalogs(locales)) - set(templates)):
         os.remove(catalog_path(locales, page))
-        print(f"removed (its page is gone): {relative(catalog_path(locales, page), ROOT)}")
+        print(f"removed (its page is gone): {shown(catalog_path(locales, page))}")
     lines, totals = problems(templates, read_catalogs(locales))
     if not lines:
         print(f"Nothing to translate: {totals['translated']} entries, all translated.")

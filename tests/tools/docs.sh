@@ -45,7 +45,7 @@ sphinx-build -W -n --keep-going -q -b html -d build/doctrees . build/site
 # locales/zh_CN, its own doctrees (the environment records the language).
 echo "== sphinx-build -W -n --keep-going, Chinese (zh_CN)"
 start=$SECONDS
-sphinx-build -W -n --keep-going -q -b html -D language=zh_CN -D "html_title=metalio — 用 C++23 重写 mio" \
+sphinx-build -W -n --keep-going -q -b html -D language=zh_CN -D "html_title=metalio — 用 C++23 重建的 mio" \
     -d build/doctrees-zh_CN . build/site/zh_CN
 echo "Site rendered: build/site/index.html, Chinese: build/site/zh_CN/index.html ($((SECONDS - start)) s)"
 if [[ $i18n == failed ]]; then

@@ -246,7 +246,7 @@ def check(locales):
         return 1
     if lines:
         print("The Chinese edition is behind the English text: run make translations, then translate "
-              "the entries it lists (docs/developing.rst, 'Translations').")
+              "the entries it lists (docs/developing.rst, 'The Chinese edition').")
         return 1
     return 0
 

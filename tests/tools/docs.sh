@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Renders the site into build/site: Doxygen (warnings are errors) writes the
 # XML that Breathe reads, then Sphinx builds with -W -n --keep-going, so a
-# stale literalinclude marker or an unresolved cross-reference fails.
+# stale literalinclude marker or an unresolved cross-reference fails; then
+# the Chinese edition into build/site/zh_CN, the same way, after
+# tests/tools/i18n.py has checked its catalogs (locales/zh_CN).
 set -euo pipefail
 mkdir -p build
 # What the kernel sees: each chapter's example runs under strace and must

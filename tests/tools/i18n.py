@@ -227,10 +227,21 @@ def prove_honest(templates, catalogs):
     return missed
 
 
+def hints():
+    """(translated, all): exercise hints with a Chinese translation beside
+    them (hints/N.zh_CN.md). Counted, not required: make hint falls back to
+    the English hint and says so."""
+    english = [os.path.join(d, n) for d, _, files in os.walk(os.path.join(ROOT, "exercises"))
+               for n in files if os.path.basename(d) == "hints" and re.match(r"^\d+\.md$", n)]
+    translated = [p for p in english if os.path.exists(p[:-len(".md")] + f".{LANGUAGE}.md")]
+    return len(translated), len(english)
+
+
 def check(locales):
     templates = extract()
     catalogs = read_catalogs(locales)
     lines, totals = problems(templates, catalogs)
+    totals["hints_translated"], totals["hints"] = hints()
     for line in lines:
         print(line)
     os.makedirs(os.path.dirname(REPORT), exist_ok=True)
@@ -238,7 +249,8 @@ def check(locales):
         for key, value in totals.items():
             f.write(f"{key}: {value}\n")
     print(f"translations ({LANGUAGE}): {totals['translated']} entries translated in {totals['catalogs']} catalogs, "
-          f"{totals['untranslated']} untranslated, {totals['fuzzy']} fuzzy, {totals['stale']} out of date")
+          f"{totals['untranslated']} untranslated, {totals['fuzzy']} fuzzy, {totals['stale']} out of date; "
+          f"exercise hints: {totals['hints_translated']} of {totals['hints']} translated")
     dishonest = prove_honest(templates, catalogs)
     for failure in dishonest:
         print(f"i18n.py check is broken: {failure}")

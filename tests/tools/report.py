@@ -118,7 +118,9 @@ def translations():
     counts = dict(line.strip().split(": ", 1) for line in open(path) if ": " in line)
     return (f"Chinese edition (``tests/tools/i18n.py check``): **{counts.get('translated', '?')}** entries "
             f"translated in {counts.get('catalogs', '?')} catalogs, {counts.get('untranslated', '?')} untranslated, "
-            f"{counts.get('fuzzy', '?')} fuzzy, {counts.get('stale', '?')} out of date with the English text.\n")
+            f"{counts.get('fuzzy', '?')} fuzzy, {counts.get('stale', '?')} out of date with the English text; "
+            f"{counts.get('hints_translated', '?')} of {counts.get('hints', '?')} exercise hints translated "
+            f"(``hints/N.zh_CN.md``).\n")
 
 
 def main():

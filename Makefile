@@ -4,9 +4,10 @@
 #   make test             everything that must pass (both selectors, sanitizers, exercises, the site)
 #   make run CH=NN        build and run stage NN's example (ARGS="..." passes arguments, EXAMPLE=name picks one, SELECTOR=poll for poll(2), OS=windows under Wine)
 #   make exercise EX=NN   test your copy of exercise NN (made from the stub on first use)
-#   make hint EX=NN       the first hint (LEVEL=2, LEVEL=3 for more)
+#   make hint EX=NN       the first hint (LEVEL=2, LEVEL=3 for more; in Chinese with a Chinese locale or HINT_LANG=zh)
 #   make progress         every exercise, done or not
-#   make docs             Doxygen + Sphinx (-W -n) into build/site
+#   make docs             Doxygen + Sphinx (-W -n) into build/site (Chinese: build/site/zh_CN)
+#   make translations     bring the Chinese catalogs (locales/zh_CN) up to date with the English text
 #   make fuzz             libFuzzer with clang-19 on both selectors (FUZZ_SECONDS=60, SELECTOR=epoll|poll|both)
 #   make check STAGE=NN   build and test one stage only, in seconds (SELECTOR=epoll|poll|both)
 #   make bench            metalio against raw epoll, mio, tokio, libuv, libevent, Asio (~20 min; the Performance page)
@@ -21,10 +22,10 @@ TOOLS := tests/tools
 
 # Debian package names; tests/tools/deps.sh installs the missing ones.
 PACKAGES := g++ cmake make ninja-build doctest-dev doxygen graphviz python3-sphinx python3-breathe furo \
-            python3-sphinx-copybutton python3-sphinx-inline-tabs node-normalize.css valgrind \
+            python3-sphinx-copybutton python3-sphinx-inline-tabs python3-jieba gettext node-normalize.css valgrind \
             manpages-dev man-db netcat-openbsd strace g++-mingw-w64-x86-64-posix mingw-w64-tools wine wine64
 
-.PHONY: help deps build test docs serve run exercise hint progress clean fuzz check bench
+.PHONY: help deps build test docs serve run exercise hint progress clean fuzz check bench translations
 
 # A bad value gets one line saying what is wrong and what to type, before
 # anything is built.
@@ -44,7 +45,7 @@ endif
 QUIET_FAILURE = || { status=$$?; if [[ $$status == [12] ]]; then kill -PIPE $$PPID; fi; exit $$status; }
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@$(TOOLS)/deps.sh $(PACKAGES)
@@ -58,10 +59,15 @@ test: deps
 docs: deps
 	@$(TOOLS)/docs.sh
 
+# After a change of English text: the catalogs follow it (fuzzy where a
+# paragraph changed), and the list of what to translate next.
+translations: deps
+	@python3 $(TOOLS)/i18n.py update
+
 # The site needs no compiled program: Doxygen and Sphinx read the sources.
 serve: deps
 	@$(TOOLS)/serve.sh "$(PORT)" --check-only $(QUIET_FAILURE)
-	@$(TOOLS)/docs.sh
+	@I18N_CHECK=warn $(TOOLS)/docs.sh
 	@$(TOOLS)/serve.sh "$(PORT)" $(QUIET_FAILURE)
 
 run: deps

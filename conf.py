@@ -38,8 +38,46 @@ cpp_index_common_prefix = ["metalio::"]
 # docs/ are pages.
 exclude_patterns = [
     "build", "_build", ".git", ".ci", "code", "tests", "exercises", "bench", "cmake",
-    "README.md", "docs/Doxyfile", "docs/bench-last-run",
+    "README.md", "README.zh_CN.md", "docs/Doxyfile", "docs/bench-last-run", "locales",
 ]
+
+# The Chinese edition (tests/tools/docs.sh builds it with -D language=zh_CN
+# into build/site/zh_CN): one catalog per page,
+# locales/zh_CN/LC_MESSAGES/<page>.po, kept complete and in step with the
+# English text by tests/tools/i18n.py. The API pages (docs/api) have no
+# catalog and stay English. `-t i18n_extract` (i18n.py's gettext run) leaves
+# them out, so extracting the messages needs no Doxygen XML.
+locale_dirs = ["locales"]
+gettext_compact = False
+gettext_additional_targets = []
+if tags.has("i18n_extract"):  # noqa: F821 (Sphinx defines `tags` for conf.py)
+    exclude_patterns.append("docs/api")
+    suppress_warnings = ["toc.not_readable", "toc.excluded"]  # index's link to docs/api/index
+# The editions this site is built in: the switch on every page
+# (docs/_templates/page.html) links to the same page in the other one.
+# English is at the root of build/site, Chinese under build/site/zh_CN/.
+SITE_LANGUAGES = {"en": ("", "English"), "zh_CN": ("zh_CN/", "简体中文")}
+templates_path = ["docs/_templates"]
+# Chinese search: Sphinx splits Chinese text into words with jieba
+# (Debian's python3-jieba); without it no Chinese word would be indexed.
+# The glossary's terms are added to jieba's dictionary, so that a term such
+# as 边缘触发 is one word in the index, as a reader types it.
+html_search_options = {"dict": os.path.join(root, "docs", "search-words.zh_CN.txt")}
+
+
+def _require_jieba(app):
+    """Without jieba, Sphinx's Chinese search indexes no Chinese word at all
+    (and says nothing): the Chinese edition needs it. jieba also announces
+    how it loads its dictionary on every build; keep it quiet like -q."""
+    if not (app.config.language or "").startswith("zh") or app.builder.format != "html":
+        return
+    try:
+        import jieba
+    except ImportError:
+        from sphinx.errors import ExtensionError
+        raise ExtensionError("the Chinese search needs jieba: install Debian's python3-jieba (make deps does)")
+    import logging
+    jieba.setLogLevel(logging.WARNING)
 
 # mio at the commit the source article reads, and at the 1.x release we compare with.
 MIO_ARTICLE = "14f37f283576040c8763f45de6c2b2bbcb82436d"
@@ -240,7 +278,32 @@ def _unique_ids():
     return UniqueIds
 
 
+# The language switch (docs/_templates/page.html): for each edition, the
+# relative link from this page to the same page in it. A page's depth in
+# its own edition plus the edition's folder gives the way up to the site's
+# root (build/site), then down into the other edition.
+API_PAGES_NOTE = {
+    "zh_CN": "API 参考页面（docs/api，由 Breathe 从头文件的注释生成）只有英文版；其余页面都已译成中文。",
+}
+
+
+def _language_switch(app, pagename, templatename, context, doctree):
+    from sphinx.builders.html import convert_locale_to_language_tag
+
+    current = app.config.language or "en"
+    up = "../" * pagename.count("/") + "../" * SITE_LANGUAGES.get(current, ("", ""))[0].count("/")
+    context["language_switch"] = [
+        {"tag": convert_locale_to_language_tag(code), "label": label, "current": code == current,
+         "href": f"{up}{folder}{pagename}.html"}
+        for code, (folder, label) in SITE_LANGUAGES.items()
+    ]
+    note = API_PAGES_NOTE.get(current)
+    context["language_note"] = note if note and (pagename == "index" or pagename.startswith("docs/api/")) else ""
+
+
 def setup(app):
+    app.connect("builder-inited", _require_jieba)
+    app.connect("html-page-context", _language_switch)
     app.add_post_transform(_unique_ids())
     app.connect("doctree-read", _strip_doxygen_markup)
     app.connect("doctree-read", _breakable_path_captions)

@@ -7,6 +7,12 @@ after it has run the chapter's example under strace and checked every call
 against docs/transcripts/02.txt. The block is collapsed (an HTML
 <details>): a numbered list of the calls, each with the line of code that
 made it and one sentence.
+
+Each call's sentence is a translatable paragraph (it carries the
+directive's source and line, and its reStructuredText as rawsource), so
+Sphinx's gettext builder puts it in the chapter's catalog and the Chinese
+edition shows its translation. The few words around the list are the
+directive's own, in FRAME below, one set per edition.
 """
 import json
 from pathlib import Path
@@ -39,6 +45,29 @@ def _depart_summary(self, node):
     self.body.append("</summary>\n")
 
 
+# The block's own words (the calls' sentences come from the catalogs).
+FRAME = {
+    "en": {
+        "summary": "What the kernel sees: {count} system calls of {example}",
+        "checked": ["Recorded while this site was built, in the epoll build: "],
+        "listed": ["As ", " records them in the epoll build (this copy of the site was rendered "
+                   "without running the examples): "],
+        "tail": (". The descriptor numbers are the kernel's; addresses, ports and thread ids are made stable; "
+                 "the dynamic loader's calls and the program's printing are left out. The site does not build "
+                 "when the code stops making these calls in this order."),
+        "made_by": "made by ",
+    },
+    "zh_CN": {
+        "summary": "内核看到了什么：{example} 的 {count} 个系统调用",
+        "checked": ["本站构建时在 epoll 构建中录下："],
+        "listed": ["按 ", " 在 epoll 构建中录下的样子（本站这份副本渲染时没有运行示例）："],
+        "tail": ("。描述符编号是内核给出的；地址、端口和线程 id 已换成固定的名字；动态加载器的调用和程序自己的输出"
+                 "没有列出。代码一旦不再按这个顺序发出这些调用，本站就无法构建。"),
+        "made_by": "发出位置：",
+    },
+}
+
+
 class SyscallTranscript(SphinxDirective):
     required_arguments = 1
     has_content = False
@@ -53,9 +82,10 @@ class SyscallTranscript(SphinxDirective):
         self.env.note_dependency(str(Path(self.env.srcdir) / "docs" / "transcripts" / f"{chapter}.txt"))
         data = json.loads(path.read_text())
 
+        words = FRAME.get(self.env.config.language or "en", FRAME["en"])
         box = details()
         head = summary()
-        head += nodes.Text(f"What the kernel sees: {len(data['calls'])} system calls of {data['example']}")
+        head += nodes.Text(words["summary"].format(count=len(data["calls"]), example=data["example"]))
         box += head
 
         command = f"strace -f -e trace={data['trace']} {data['example']}"
@@ -63,18 +93,15 @@ class SyscallTranscript(SphinxDirective):
             command += " " + data["args"]
         intro = nodes.paragraph()
         if data["checked"]:
-            intro += nodes.Text("Recorded while this site was built, in the epoll build: ")
+            intro += nodes.Text(words["checked"][0])
         else:
-            intro += nodes.Text("As ")
+            intro += nodes.Text(words["listed"][0])
             intro += nodes.literal(text="make test")
-            intro += nodes.Text(" records them in the epoll build (this copy of the site was rendered "
-                                "without running the examples): ")
+            intro += nodes.Text(words["listed"][1])
         intro += nodes.literal(text=command)
-        intro += nodes.Text(
-            ". The descriptor numbers are the kernel's; addresses, ports and thread ids are made stable; "
-            "the dynamic loader's calls and the program's printing are left out. The site does not build "
-            "when the code stops making these calls in this order.")
+        intro += nodes.Text(words["tail"])
         box += intro
+        source, line = self.get_source_info()
 
         calls = nodes.enumerated_list(classes=["syscall-transcript-calls"])
         for call in data["calls"]:
@@ -86,13 +113,17 @@ class SyscallTranscript(SphinxDirective):
             syscall += nodes.literal(text=call["call"])
             item += syscall
             code = nodes.paragraph(classes=["syscall-transcript-code"])
-            code += nodes.Text("made by ")
+            code += nodes.Text(words["made_by"])
             code += nodes.inline(text=f"{call['file']}:{call['line']}", classes=["syscall-transcript-where"])
             code += nodes.Text(" ")
             code += nodes.literal(text=call["code"])
             item += code
             sentence, messages = self.state.inline_text(call["sentence"], self.lineno)
-            item += nodes.paragraph("", "", *sentence)
+            # source, line and rawsource make the sentence a message of the
+            # chapter's catalog (sphinx.util.nodes.is_translatable).
+            paragraph = nodes.paragraph(call["sentence"], "", *sentence)
+            paragraph.source, paragraph.line = source, line
+            item += paragraph
             item += messages
             calls += item
         box += calls

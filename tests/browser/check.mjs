@@ -11,7 +11,11 @@
 //   - a code excerpt wider than its column at 1280 px (a reader would have
 //     to scroll sideways to see the end of a line);
 //   - at 400 px, a page wider than the window;
-//   - a chapter's strace transcript open before a click, or wider than its column.
+//   - a chapter's strace transcript open before a click, or wider than its column;
+//   - the Chinese edition (SITE/zh_CN, every page with the same checks): a
+//     language switch that does not lead to the same page in the other
+//     edition (both ways; once clicked from file://), a wrong <html lang>,
+//     or a Chinese search (SEARCHES) that misses its chapter.
 // Screenshots of every page at 1280 and 400 px (and a few in dark mode) go
 // to OUT (build/browser), so that a person can look at them; each strace
 // transcript, opened, has its own picture in OUT/transcripts.
@@ -90,6 +94,10 @@ context.setDefaultTimeout(20000);
 // Every page: errors, requests, links, excerpt widths; screenshots.
 const anchorsOf = new Map();   // page -> Set of ids (and names)
 const linksOf = new Map();     // page -> [absolute URL]
+const switchOf = new Map();    // page -> where its language switch leads (absolute URL)
+// The Chinese edition lives under zh_CN/; every page has its counterpart.
+const ZH = "zh_CN/";
+const counterpart = (page) => (page.startsWith(ZH) ? page.slice(ZH.length) : ZH + page);
 const shotName = (page) => page.replace(/\//g, "_").replace(/\.html$/, "") + ".png";
 for (const width of [1280, 400]) fs.mkdirSync(path.join(out, String(width)), { recursive: true });
 fs.mkdirSync(path.join(out, "dark"), { recursive: true });
@@ -124,15 +132,29 @@ async function visit(page, url, width, record) {
 // Opens a page's strace transcripts, leaves a picture of each in
 // OUT/transcripts (the full-page screenshots show them closed, as a reader
 // first sees them), and returns a function that closes them again.
+// Pictures cost most of a visit's time: of the Chinese pages (whose layout
+// is the English one's) only the 400 px full page is kept, where Chinese
+// lines wrap differently, and the dark ones; every check still runs.
+const pictured = (page) => !page.startsWith(ZH);
 async function showTranscripts(tab, page, label) {
     const blocks = await tab.$$("details.syscall-transcript");
     for (const [index, block] of blocks.entries()) {
         await block.evaluate((element) => { element.open = true; });
-        await block.screenshot({ path: path.join(out, "transcripts", `${label}-${index + 1}-${shotName(page)}`) });
+        if (pictured(page))
+            await block.screenshot({ path: path.join(out, "transcripts", `${label}-${index + 1}-${shotName(page)}`) });
     }
     return () => tab.evaluate(() => {
         for (const block of document.querySelectorAll("details.syscall-transcript")) block.open = false;
     });
+}
+
+// At 400 px: nothing wider than the window; a full-page picture.
+async function narrow(tab, page) {
+    const closeTranscripts = await showTranscripts(tab, page, "400");
+    const overflow = await tab.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (overflow > 0) problem(page, `at 400 px the page is ${overflow} px wider than the window`);
+    await closeTranscripts();
+    await tab.screenshot({ path: path.join(out, "400", shotName(page)), fullPage: true });
 }
 
 fs.mkdirSync(path.join(out, "transcripts"), { recursive: true });
@@ -160,23 +182,29 @@ for (const page of pages) {
                     return `${caption || "(no caption)"}: ${pre.scrollWidth} px of text in ${pre.clientWidth} px; `
                         + `longest line ${longest.length} columns: ${longest.trim().slice(0, 60)}...`;
                 });
-            return { ids, links, wide: wide.concat(wideTranscripts), repeated };
+            const other = document.querySelector("nav.language-switch a.language-other");
+            return { ids, links, wide: wide.concat(wideTranscripts), repeated,
+                     lang: document.documentElement.lang, switchTo: other ? other.href : null };
         });
+        switchOf.set(page, facts.switchTo);
+        const lang = page.startsWith(ZH) ? "zh-CN" : "en";
+        if (facts.lang !== lang) problem(page, `<html lang="${facts.lang}">, expected "${lang}"`);
         anchorsOf.set(page, new Set(facts.ids));
         linksOf.set(page, facts.links);
         for (const w of facts.wide) problem(page, `code excerpt wider than its column at 1280 px: ${w}`);
         // A repeated id makes a link to it land on whichever comes first.
         for (const id of facts.repeated) problem(page, `the id "${id}" is on more than one element`);
         await closeTranscripts();
-        await tab.screenshot({ path: path.join(out, "1280", shotName(page)), fullPage: true });
+        if (pictured(page)) await tab.screenshot({ path: path.join(out, "1280", shotName(page)), fullPage: true });
+        // A Chinese page is narrowed in the same tab instead of loaded again
+        // (the layout is CSS media queries, which a resize re-applies): that
+        // halves the added time of the second edition.
+        if (page.startsWith(ZH)) {
+            await tab.setViewportSize({ width: 400, height: 900 });
+            await narrow(tab, page);
+        }
     });
-    await visit(page, base + page, 400, async (tab) => {
-        const closeTranscripts = await showTranscripts(tab, page, "400");
-        const overflow = await tab.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        if (overflow > 0) problem(page, `at 400 px the page is ${overflow} px wider than the window`);
-        await closeTranscripts();
-        await tab.screenshot({ path: path.join(out, "400", shotName(page)), fullPage: true });
-    });
+    if (!page.startsWith(ZH)) await visit(page, base + page, 400, (tab) => narrow(tab, page));
 }
 
 // Internal links and anchors.
@@ -186,7 +214,7 @@ for (const [page, links] of linksOf) {
         const url = new URL(link);
         let target = decodeURIComponent(url.pathname.slice(1)) || "index.html";
         if (target.endsWith("/")) target += "index.html";
-        if (target.startsWith("_")) {  // _static, _sources, _images: a file must exist
+        if (/(^|\/)_/.test(target)) {  // _static, _sources, _images (of either edition): a file must exist
             if (!fs.existsSync(path.join(root, target))) problem(page, `link to a missing file: ${target}`);
             continue;
         }
@@ -199,23 +227,57 @@ for (const [page, links] of linksOf) {
     }
 }
 
-// Search: "Waker" must list chapter 07.
-await visit("search.html", base + "search.html?q=Waker", 1280, async (tab) => {
-    try {
-        await tab.waitForFunction(() => {
-            const summary = document.querySelector("#search-results p.search-summary, #search-results p");
-            return summary && !/Preparing|Searching/.test(summary.textContent) &&
-                document.querySelectorAll("#search-results ul.search li").length > 0;
-        }, null, { timeout: 20000 });
-    } catch {
-        problem("search.html", "a search for Waker listed nothing within 20 s");
-        return;
-    }
-    const hits = await tab.$$eval("#search-results ul.search li a", (as) => as.map((a) => a.getAttribute("href")));
-    if (!hits.some((href) => href.includes("chapters/07-waker.html")))
-        problem("search.html", `a search for Waker does not list chapter 07 (it lists: ${hits.slice(0, 8).join(", ")})`);
-    await tab.screenshot({ path: path.join(out, "1280", "search-Waker.png") });
-});
+// The language switch: on every page of either edition, a link to the same
+// page in the other edition (a page that exists: its anchors were recorded).
+for (const [page, target] of switchOf) {
+    const expected = base + counterpart(page);
+    if (!target) problem(page, "no language switch");
+    else if (target !== expected) problem(page, `the language switch leads to ${target}, not ${expected}`);
+    else if (!anchorsOf.has(counterpart(page))) problem(page, `the language switch leads to a missing page: ${target}`);
+}
+
+// Search: "Waker" must list chapter 07; in the Chinese edition, each query of
+// SEARCHES must list its page (jieba splits the Chinese text).
+const SEARCHES = [
+    ["", "Waker", "chapters/07-waker.html"],
+    [ZH, "就绪", "chapters/05-poll.html"],
+    [ZH, "边缘触发", "chapters/02-selector/epoll.html"],
+];
+for (const [edition, query, expected] of SEARCHES) {
+    const page = edition + "search.html";
+    await visit(page, `${base}${page}?q=${encodeURIComponent(query)}`, 1280, async (tab) => {
+        try {
+            // Finished: the summary gives the count of pages found, and every
+            // one of them is listed (they appear one by one).
+            await tab.waitForFunction(() => {
+                const summary = document.querySelector("#search-results p.search-summary, #search-results p");
+                const found = summary && summary.textContent.match(/(\d+)/);
+                return found && Number(found[1]) > 0 &&
+                    document.querySelectorAll("#search-results ul.search li").length >= Number(found[1]);
+            }, null, { timeout: 20000 });
+        } catch {
+            problem(page, `a search for ${query} listed nothing within 20 s`);
+            return;
+        }
+        const hits = await tab.$$eval("#search-results ul.search li a", (as) => as.map((a) => a.getAttribute("href")));
+        if (!hits.some((href) => href.split(/[?#]/)[0].replace(/^\.\//, "") === expected))
+            problem(page, `a search for ${query} does not list ${expected} (it lists: ${hits.slice(0, 8).join(", ")})`);
+        await tab.screenshot({ path: path.join(out, "1280", `${edition.replace("/", "_")}search-${encodeURIComponent(query)}.png`) });
+    });
+}
+
+// The switch clicked where relative links are easiest to get wrong: a page
+// opened from file://, two folders down, to Chinese and back.
+{
+    const page = "chapters/02-selector/epoll.html";
+    await visit(`${page} (file://)`, "file://" + path.join(root, page), 1280, async (tab) => {
+        for (const want of [ZH + page, page]) {
+            await Promise.all([tab.waitForNavigation(), tab.click("nav.language-switch a.language-other")]);
+            if (tab.url() !== "file://" + path.join(root, want))
+                problem(page, `from file://, the language switch led to ${tab.url()}, not ${want}`);
+        }
+    });
+}
 
 // The dark/light toggle: it must be visible, and clicking it must change the
 // page's colours (furo cycles auto -> dark -> light, or auto -> light -> dark).
@@ -229,7 +291,8 @@ const luminance = (rgb) => {
     return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 };
 // Chapter 09 has a diagram, which the dark theme inverts: look at it there.
-for (const page of ["index.html", "chapters/02-selector.html", "chapters/07-waker.html", "chapters/09-runtime.html"]) {
+for (const page of ["index.html", "chapters/02-selector.html", "chapters/07-waker.html", "chapters/09-runtime.html",
+                    ZH + "index.html", ZH + "chapters/06-events.html"]) {
     for (const width of [1280, 400]) {
         await visit(page, base + page, width, async (tab) => {
             const toggle = tab.locator(".theme-toggle:visible").first();

@@ -4,10 +4,12 @@
 # in tests/browser/package-lock.json; no browser is ever downloaded) and
 # fails on console errors, failed requests, broken links or anchors, a
 # search for "Waker" without chapter 07, a dark toggle that changes nothing,
-# or code wider than its column at 1280 px. Screenshots: build/browser/.
+# or code wider than its column at 1280 px; the Chinese edition
+# (build/site/zh_CN) the same, plus its language switch (the same page, both
+# ways), <html lang> and two Chinese searches. Screenshots: build/browser/.
 # Needs a rendered site (make docs); test.sh runs it after the site step.
 set -euo pipefail
-tests/tools/deps.sh chromium nodejs
+tests/tools/deps.sh chromium nodejs fonts-noto-cjk
 # Debian's nodejs needs the npm package; NodeSource's nodejs brings npm itself
 # (and conflicts with Debian's npm).
 command -v npm >/dev/null || tests/tools/deps.sh npm

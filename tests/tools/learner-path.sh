@@ -14,6 +14,8 @@
 #      yet", the compiler's first error with the file's relative path,
 #      no test run, status 1; progress says "not done (does not compile ...)"
 #   5. the solution again: "Done" (a real rebuild, not a leftover)
+#   6. make hint in Chinese (LANG=zh_CN.UTF-8 or HINT_LANG=zh) prints
+#      hints/N.zh_CN.md, in English otherwise or when there is none
 # Prints one line per check; exits 1 if any failed.
 set -uo pipefail
 number=${1:-01}
@@ -101,6 +103,23 @@ cp "$home/solution.cpp" "$mine"
 learner exercise EX="$number"
 check "fixed again: done" says "Done: exercise $number passes all its"
 check "fixed again: make exercise succeeds" status_is 0
+
+# make hint in the reader's language: a Chinese hint, hints/N.zh_CN.md, is
+# made here in the scratch copy (so the check does not depend on which
+# hints are translated yet), hint 2 has none.
+hints=$scratch/exercises/$slug/hints
+printf '中文提示，由 learner-path.sh 写入\n' >"$hints/1.zh_CN.md"
+rm -f "$hints/2.zh_CN.md"
+LANGUAGE= LC_ALL= LC_MESSAGES= LANG=zh_CN.UTF-8 learner hint EX="$number"
+check "make hint with LANG=zh_CN.UTF-8: the Chinese hint" says "中文提示，由 learner-path.sh 写入"
+LANGUAGE= LC_ALL= LC_MESSAGES= LANG=C learner hint EX="$number" HINT_LANG=zh
+check "make hint HINT_LANG=zh: the Chinese hint" says "中文提示，由 learner-path.sh 写入"
+LANGUAGE= LC_ALL= LC_MESSAGES= LANG=C.UTF-8 learner hint EX="$number"
+check "make hint with LANG=C.UTF-8: the English hint" not_says "中文提示"
+LANGUAGE= LC_ALL= LC_MESSAGES= LANG=zh_CN.UTF-8 learner hint EX="$number" LEVEL=2
+check "make hint, Chinese locale, an untranslated hint: English, and one line saying so" \
+    says "no Chinese translation of this hint yet"
+check "make hint, an untranslated hint: the English text" says "== Hint 2 for $slug"
 
 if ((failures > 0)); then
     echo "learner path: $failures checks failed"

@@ -4,7 +4,8 @@
 Reads what tests/tools/test.sh left in each build directory: CTest's JUnit
 file (junit.xml) and the full output of every test (make-test.log, a copy
 of CTest's LastTest.log), plus build/test-report/steps.txt
-(one line per step: status, wall-clock seconds and name, tab-separated). The site includes the result on the
+(one line per step: status, wall-clock seconds and name, tab-separated), and
+build/test-report/translations.txt (tests/tools/i18n.py check). The site includes the result on the
 page "How metalio is tested", so the numbers there are never typed by hand.
 Without a recorded run it writes a short note saying so.
 """
@@ -109,13 +110,27 @@ def table(header, rows):
     return "\n".join(lines) + "\n"
 
 
+def translations():
+    """The Chinese edition's line, from what tests/tools/i18n.py check counted
+    (build/test-report/translations.txt, written just before this runs)."""
+    path = os.path.join(BUILD, "test-report", "translations.txt")
+    if not os.path.exists(path):
+        return ""
+    counts = dict(line.strip().split(": ", 1) for line in open(path) if ": " in line)
+    return (f"Chinese edition (``tests/tools/i18n.py check``): **{counts.get('translated', '?')}** entries "
+            f"translated in {counts.get('catalogs', '?')} catalogs, {counts.get('untranslated', '?')} untranslated, "
+            f"{counts.get('fuzzy', '?')} fuzzy, {counts.get('stale', '?')} out of date with the English text; "
+            f"{counts.get('hints_translated', '?')} of {counts.get('hints', '?')} exercise hints translated "
+            f"(``hints/N.zh_CN.md``).\n")
+
+
 def main():
     results = {name: read_build(name) for name, _, _ in BUILDS}
     present = {k: v for k, v in results.items() if v}
     if not present:
         text = (".. note::\n\n   No test run is recorded in this checkout yet. Run ``make test``, then\n"
                 "   ``make docs``: this section then shows the numbers of that run.\n")
-        open(OUT, "w").write(text)
+        open(OUT, "w").write(text + "\n" + translations())
         return 0
 
     newest = max(v["when"] for v in present.values())
@@ -165,6 +180,7 @@ def main():
             rows.append([name, status if status == "passed" else f"**{status}**", duration(seconds)])
         rows.append(["**all steps**", f"{len(rows) - bad} passed, {bad} failed", f"**{duration(str(total))}**"])
         out.append(table(["step", "result", "time"], rows))
+    out.append(translations())
     open(OUT, "w").write("\n".join(out))
     return 0
 

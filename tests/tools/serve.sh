@@ -27,5 +27,5 @@ if ! free "$port" >/dev/null; then
     exit 2
 fi
 [[ ${2:-} == --check-only ]] && exit 0
-echo "Serving the site on http://127.0.0.1:$port/ (Ctrl-C stops)"
+echo "Serving the site on http://127.0.0.1:$port/ (in Chinese: http://127.0.0.1:$port/zh_CN/; Ctrl-C stops)"
 exec python3 -m http.server "$port" --bind 127.0.0.1 --directory build/site

@@ -30,9 +30,12 @@
 #   7b. the benchmark harness once in smoke mode (bench/run.sh smoke: builds
 #      the servers in Release, about 1 min of measuring with tiny counts), so
 #      `make bench` cannot rot; its figures are not kept for the site
-#   8. the site: Doxygen and Sphinx, warnings are errors
+#   8. the site: Doxygen and Sphinx, warnings are errors; the Chinese
+#      edition too, whose catalogs must be complete and in step with the
+#      English text (tests/tools/i18n.py check)
 #   9. the site in headless Chromium: console errors, failed requests, links,
-#      anchors, search, the dark toggle, code widths; screenshots of every page
+#      anchors, search, the dark toggle, code widths; screenshots of every
+#      page; in both editions, with the language switch between them
 # Ends with one line "N passed, N failed" over all the steps.
 set -uo pipefail
 export JOBS=${JOBS:-2}

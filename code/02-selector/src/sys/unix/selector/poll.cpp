@@ -331,10 +331,10 @@ io::Result<void> Selector::reregister(int fd, Token token, Interest interests) c
     return modify(*state_, [&] { return arm_registered(*state_, fd, update); });
 }
 
-io::Result<void> Selector::rearm(int fd) const noexcept {
+bool Selector::rearm(int fd) const noexcept {
     // fd by value: captured by reference it would have to live in memory,
     // a store and a load on every short read for the slow path's sake.
-    return modify(*state_, [this, fd] { return arm_registered(*state_, fd, std::nullopt); });
+    return modify(*state_, [this, fd] { return arm_registered(*state_, fd, std::nullopt).has_value(); });
 }
 
 io::Result<void> Selector::deregister(int fd) const noexcept {

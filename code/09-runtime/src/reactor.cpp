@@ -8,8 +8,8 @@ Reactor::Reactor(Poll poll) : poll_(std::move(poll)), events_(Events::with_capac
 
 Reactor::~Reactor() {
     // An I/O object that outlives its runtime must not come back here.
-    for (ScheduledIo& io : slab_) {
-        if (io.registration_ != nullptr) io.registration_->io_ = nullptr;
+    for (const auto& io : slab_) {
+        if (io->registration_ != nullptr) io->registration_->io_ = nullptr;
     }
 }
 
@@ -21,7 +21,8 @@ ScheduledIo& Reactor::allocate() {
         io->reuse();
         return *io;
     }
-    return slab_.emplace_back(*this, static_cast<std::uint32_t>(slab_.size()));
+    auto io = std::make_unique<ScheduledIo>(*this, static_cast<std::uint32_t>(slab_.size()));
+    return *slab_.emplace_back(std::move(io));
 }
 
 void Reactor::retire(ScheduledIo& io) noexcept {
@@ -58,8 +59,8 @@ io::Result<bool> Reactor::turn(std::optional<std::chrono::nanoseconds> timeout, 
         }
         const std::size_t index = token & 0xffff'ffffU;
         const std::size_t generation = token >> 32;
-        if (index < slab_.size() && slab_[index].generation() == generation) {
-            slab_[index].set_readiness(event, executor);
+        if (index < slab_.size() && slab_[index]->generation() == generation) {
+            slab_[index]->set_readiness(event, executor);
         } else {
             ++stale_events_;  // its source was deregistered: nobody to tell
         }

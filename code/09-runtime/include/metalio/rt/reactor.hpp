@@ -5,8 +5,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <optional>
+#include <vector>
 
 #include "metalio/poll.hpp"
 #include "metalio/rt/executor.hpp"
@@ -96,7 +97,10 @@ private:
 
     Poll poll_;
     Events events_;
-    std::deque<ScheduledIo> slab_;       // a deque: growing never moves a record
+    // Each record allocated on its own, so growing the vector never moves
+    // one, and an event finds its record with one index (a deque's index
+    // costs about 35 instructions per event; make bench).
+    std::vector<std::unique_ptr<ScheduledIo>> slab_;
     ScheduledIo* free_ = nullptr;        // records ready for a new source
     ScheduledIo* pending_ = nullptr;     // retired since the last turn
     WaitList orphans_;                   // waiters of retired records

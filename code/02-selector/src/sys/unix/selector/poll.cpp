@@ -22,16 +22,19 @@ namespace {
 std::atomic<std::size_t> next_id{1};
 
 struct Registration {
-    std::size_t index = 0;  // into State::fds; 0 (the notify entry) = not registered
+    // 16 bytes in all (a 32-bit index: fds are ints), so that finding an
+    // fd's registration on every re-arm is a shift, not a division by 24.
+    std::uint32_t index = 0;  // into State::fds; 0 (the notify entry) = not registered
+    short armed = 0;          // the events to wait for, before disarming
+    bool waker = false;       // a Waker's fd: stays armed, emptied when reported
     Token token;
-    short armed = 0;        // the events to wait for, before disarming
-    bool waker = false;     // a Waker's fd: stays armed, emptied when reported
 
     struct Update {
         Token token;
         short armed;
     };
 };
+static_assert(sizeof(Registration) <= 16, "see Registration::index");
 
 // Events that mean "this fd will not get better". poll(2) reports them even
 // for an entry whose `events` is 0, on every call: an fd that reported them
@@ -303,7 +306,10 @@ io::Result<void> Selector::register_(int fd, Token token, Interest interests) co
             return std::unexpected(std::make_error_code(std::errc::not_enough_memory));
         }
         state.registrations[static_cast<std::size_t>(fd)] =
-            Registration{state.fds.size() - 1, token, interests_to_poll(interests), false};
+            Registration{.index = static_cast<std::uint32_t>(state.fds.size() - 1),
+                         .armed = interests_to_poll(interests),
+                         .waker = false,
+                         .token = token};
         arm(state.fds.back(), fd, interests_to_poll(interests));
         return {};
     });
@@ -325,8 +331,10 @@ io::Result<void> Selector::reregister(int fd, Token token, Interest interests) c
     return modify(*state_, [&] { return arm_registered(*state_, fd, update); });
 }
 
-io::Result<void> Selector::rearm(int fd) const noexcept {
-    return modify(*state_, [&] { return arm_registered(*state_, fd, std::nullopt); });
+bool Selector::rearm(int fd) const noexcept {
+    // fd by value: captured by reference it would have to live in memory,
+    // a store and a load on every short read for the slow path's sake.
+    return modify(*state_, [this, fd] { return arm_registered(*state_, fd, std::nullopt).has_value(); });
 }
 
 io::Result<void> Selector::deregister(int fd) const noexcept {
@@ -340,7 +348,7 @@ io::Result<void> Selector::deregister(int fd) const noexcept {
         if (hole != state.fds.size() - 1) {
             state.fds[hole] = state.fds.back();
             const int moved = state.fds[hole].fd < 0 ? -state.fds[hole].fd - 1 : state.fds[hole].fd;
-            state.registrations[static_cast<std::size_t>(moved)].index = hole;
+            state.registrations[static_cast<std::size_t>(moved)].index = static_cast<std::uint32_t>(hole);
         }
         state.fds.pop_back();
         return {};

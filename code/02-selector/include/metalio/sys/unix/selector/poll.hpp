@@ -107,7 +107,9 @@ public:
     io::Result<void> deregister(int fd) const noexcept;
     /// Arms @p fd again with the interests of its last register/reregister
     /// (the emulated edge: called after an operation returned WouldBlock).
-    io::Result<void> rearm(int fd) const noexcept;
+    /// False if @p fd is not registered (nothing to arm). A bool, not an
+    /// io::Result: it comes back in a register, on every short read.
+    bool rearm(int fd) const noexcept;
 
     /// A number unique to this selector (shared by its clones); see chapter 03.
     std::size_t id() const noexcept;

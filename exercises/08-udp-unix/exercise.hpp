@@ -1,29 +1,54 @@
-// Exercise 08 — draining a datagram socket.
+// Exercise 08 — ask over UDP, and ask again.
 //
-// Write drain_datagrams(fd, max_size, out): receive every datagram queued on
-// the non-blocking datagram socket fd (UDP, or a Unix datagram socket) and
-// append each one, whole and in order, to out. Return how many were received.
+// UDP may lose the question or the answer, and what arrives may be old. Write
+// ask(socket, id, question, retry), the client side of this small protocol:
 //
-//  - One receive is one datagram. A receive that returns fewer bytes than
-//    the buffer holds is simply a short datagram: it does NOT mean that the
-//    queue is empty (that shortcut belongs to byte streams). Stop only at
-//    WouldBlock, which is success. An empty datagram is a datagram too.
-//  - A datagram longer than max_size must not be cut silently: the kernel
-//    would drop its tail. Detect it, and return the error
-//    std::errc::message_size (EMSGSIZE) after it was taken off the queue;
-//    the datagrams received before it stay in out, and the ones after it
-//    stay queued for the next call.
-//  - A signal (EINTR) is retried; any other error is returned.
+//     request:  the id, 4 bytes, big-endian (network order), then the question
+//     answer:   the same 4 bytes of id, then the answer (possibly empty)
+//
+// The caller has bound the socket and connect()ed it to the server, so
+// UdpSocket::send and UdpSocket::recv need no address. Return the answer.
+//
+//  - Send the request, then wait for the answer with a Poll of your own. No
+//    answer `retry.interval` after a send: send the same request again (same
+//    id), `retry.attempts` sends in all. When the last one's interval is over
+//    without an answer, return std::errc::timed_out. An attempt's interval
+//    runs from its send: a datagram that is not the answer neither ends the
+//    attempt early nor starts its interval again.
+//  - Not every datagram is the answer. A late answer to an earlier request
+//    (another id), a second copy of an answer already taken, a datagram too
+//    short to hold an id, an empty one: skip them. Several may be queued
+//    when you look; chapter 08's datagram rules say how many you can count
+//    on one readable event to announce.
+//  - An answer may be as long as UDP over IPv4 allows (65,507 bytes with its
+//    id) and must come back whole, not cut.
+//  - Nobody listens at the server's port: return that error (ECONNREFUSED)
+//    as soon as the socket learns it, not timed_out after every attempt.
+//    Chapter 08 says how a connected UDP socket hears of it.
+//  - Any other error of a send, a receive or a poll: return it (a signal
+//    that cuts a poll short is not an error: wait on).
+//  - retry.attempts < 1 or a negative interval: std::errc::invalid_argument,
+//    with nothing sent.
+//  - The socket stays the caller's: afterwards it can call ask() again, or
+//    register the socket with its own Poll.
 #pragma once
 
-#include <cstddef>
+#include <chrono>
+#include <cstdint>
 #include <string>
-#include <vector>
+#include <string_view>
 
 #include "metalio/io.hpp"
+#include "metalio/net/udp_socket.hpp"
 
 namespace metalio::exercise {
 
-io::Result<std::size_t> drain_datagrams(int fd, std::size_t max_size, std::vector<std::string>& out);
+/// How patient ask() is.
+struct Retry {
+    std::chrono::milliseconds interval;  ///< how long one send waits for its answer
+    int attempts;                        ///< sends in all, the first one included
+};
+
+io::Result<std::string> ask(const net::UdpSocket& socket, std::uint32_t id, std::string_view question, Retry retry);
 
 }  // namespace metalio::exercise

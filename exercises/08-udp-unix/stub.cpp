@@ -1,18 +1,21 @@
 // Exercise 08: your file. The task is in exercise.hpp; run
 // `make exercise EX=08` to test it, `make hint EX=08` if stuck.
-#include <sys/socket.h>
-
 #include "exercise.hpp"
-#include "metalio/sys/syscall.hpp"
+#include "metalio/events.hpp"
+#include "metalio/poll.hpp"
 
 namespace metalio::exercise {
 
-io::Result<std::size_t> drain_datagrams(int fd, std::size_t max_size, std::vector<std::string>& out) {
-    // TODO: receive with METALIO_SYSCALL(recv, ...) in a loop until WouldBlock.
-    // TODO: find out whether a datagram was longer than max_size (man 2 recv: MSG_TRUNC).
-    (void)fd;
-    (void)max_size;
-    (void)out;
+io::Result<std::string> ask(const net::UdpSocket& socket, std::uint32_t id, std::string_view question, Retry retry) {
+    // TODO: check retry; make a Poll; register the socket for READABLE.
+    // TODO: build the request (id in network byte order, then the question).
+    // TODO: for each attempt: send; until its interval is over, receive
+    //       (what is queued? when do you stop?) and poll for the rest of it.
+    // TODO: deregister the socket before every return.
+    (void)socket;
+    (void)id;
+    (void)question;
+    (void)retry;
     return std::unexpected(std::make_error_code(std::errc::function_not_supported));
 }
 

@@ -4,7 +4,8 @@
 
 renders build/transcripts/02.json, which tests/tools/transcripts.py writes
 after it has run the chapter's example under strace and checked every call
-against docs/transcripts/02.txt. The block is collapsed (an HTML
+against docs/transcripts/02.txt (or, when the examples were not run, or
+this one could not run here, from that file alone, and the page says so). The block is collapsed (an HTML
 <details>): a numbered list of the calls, each with the line of code that
 made it and one sentence.
 
@@ -52,6 +53,8 @@ FRAME = {
         "checked": ["Recorded while this site was built, in the epoll build: "],
         "listed": ["As ", " records them in the epoll build (this copy of the site was rendered "
                    "without running the examples): "],
+        "refused": ["As ", " records them in the epoll build where the example can run (the machine that "
+                    "built this copy of the site could not run it: ", "): "],
         "tail": (". The descriptor numbers are the kernel's; addresses, ports and thread ids are made stable; "
                  "the dynamic loader's calls and the program's printing are left out. The site does not build "
                  "when the code stops making these calls in this order."),
@@ -61,6 +64,7 @@ FRAME = {
         "summary": "内核看到了什么：{example} 的 {count} 个系统调用",
         "checked": ["本站构建时在 epoll 构建中录下："],
         "listed": ["按 ", " 在 epoll 构建中录下的样子（本站这份副本渲染时没有运行示例）："],
+        "refused": ["按 ", " 在能运行该示例的 epoll 构建中录下的样子（构建本站这份副本的机器无法运行它：", "）："],
         "tail": ("。描述符编号是内核给出的；地址、端口和线程 id 已换成固定的名字；动态加载器的调用和程序自己的输出"
                  "没有列出。代码一旦不再按这个顺序发出这些调用，本站就无法构建。"),
         "made_by": "发出位置：",
@@ -94,6 +98,14 @@ class SyscallTranscript(SphinxDirective):
         intro = nodes.paragraph()
         if data["checked"]:
             intro += nodes.Text(words["checked"][0])
+        elif data.get("refused"):
+            # The example could not run here (io_uring refused): its own
+            # message says why, quoted as it printed it.
+            intro += nodes.Text(words["refused"][0])
+            intro += nodes.literal(text="make test")
+            intro += nodes.Text(words["refused"][1])
+            intro += nodes.literal(text=data["refused"])
+            intro += nodes.Text(words["refused"][2])
         else:
             intro += nodes.Text(words["listed"][0])
             intro += nodes.literal(text="make test")

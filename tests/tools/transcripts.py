@@ -10,9 +10,13 @@
 For every docs/transcripts/NN.txt (or the chapters named), the example it
 names runs under `strace -ff -e trace=<its calls>`, driven the way its
 header says (a TCP or UDP client where the example is a server). The trace
-is normalized (the dynamic loader's calls, the program's own stdout and
-stderr, addresses, ports and thread ids are taken out or made stable) and
-compared with the calls the file lists, thread by thread. A difference
+is normalized (the dynamic loader's calls, anonymous memory maps, the
+program's own stdout and stderr, addresses, ports and thread ids are taken
+out or made stable) and compared with the calls the file lists, thread by
+thread. An example that ends early and prints, on stderr, a line matching
+its header's `unavailable:` pattern (chapter 10's io_uring, refused on
+this machine) is not checked: its page shows the calls the file lists and
+that reason. A difference
 fails with the first call that differs; build/transcripts/NN.trace keeps
 the real trace. When it matches, build/transcripts/NN.json holds what the
 chapter page shows (the `syscall-transcript` directive, docs/_ext).
@@ -47,11 +51,16 @@ SPEC_DIR = ROOT / "docs" / "transcripts"
 OUT_DIR = ROOT / "build" / "transcripts"
 # No step of a scenario may take longer; a hung example fails the build.
 STEP_SECONDS = 20.0
-HEADER_KEYS = {"example", "args", "trace", "run", "stdin", "send", "collapse"}
+HEADER_KEYS = {"example", "args", "trace", "run", "stdin", "send", "collapse", "unavailable"}
 
 
 class TranscriptError(Exception):
     pass
+
+
+class Unavailable(TranscriptError):
+    """The example could not run on this machine for a reason its header
+    names (`unavailable:`), such as io_uring refused: not a failure."""
 
 
 @dataclass
@@ -140,12 +149,14 @@ def _traced_pid(strace: subprocess.Popen, program: Path) -> int:
     raise TranscriptError("the program did not start under strace")
 
 
-# x86-64 and arm64 numbers of the calls an event loop sleeps in.
-_WAIT_SYSCALLS = {"x86_64": {232, 281, 441}, "aarch64": {22, 441}}
+# x86-64 and arm64 numbers of the calls an event loop sleeps in:
+# epoll_wait, epoll_pwait, epoll_pwait2, io_uring_enter.
+_WAIT_SYSCALLS = {"x86_64": {232, 281, 441, 426}, "aarch64": {22, 441, 426}}
 
 
 def _blocked_in_wait(pid: int) -> bool:
-    """True when the program's main thread sleeps in epoll_wait/epoll_pwait."""
+    """True when the program's main thread sleeps in epoll_wait/epoll_pwait
+    or, waiting for completions, in io_uring_enter."""
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
         call = Path(f"/proc/{pid}/syscall").read_text().split()
@@ -177,8 +188,11 @@ class Run:
                    str(program), *spec.header.get("args", "").split()]
         # close_fds (the default): the program starts with fds 0, 1, 2 only,
         # so its descriptors are numbered the same in every build.
-        self.process = subprocess.Popen(command, stdin=stdin, stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL, cwd=workdir)
+        # stderr is kept: an example that cannot run here says why there.
+        self.stderr = workdir / "stderr"
+        with self.stderr.open("wb") as errors:
+            self.process = subprocess.Popen(command, stdin=stdin, stdout=subprocess.PIPE,
+                                            stderr=errors, cwd=workdir)
         if stdin != subprocess.DEVNULL:
             os.close(stdin)
         self.program = program
@@ -243,7 +257,7 @@ def _connect(address: re.Match) -> socket.socket:
 def _receive(client: socket.socket) -> bytes:
     data = client.recv(4096)
     if not data:
-        raise TranscriptError("the server closed the connection instead of greeting")
+        raise TranscriptError("the server closed the connection instead of answering")
     return data
 
 
@@ -275,6 +289,26 @@ def scenario(spec: Spec, run: Run) -> None:
             run.line_matching(r"[Cc]losed")
             run.until_blocked()
             run.finish(kill=True)
+    elif kind == "tcp-echo":
+        # A server that answers with what it received (no greeting): send
+        # one line and read it back, then shut the sending side down and
+        # read the end of file the server's close makes.
+        address = run.line_matching(ADDRESS)
+        run.until_blocked()
+        with _connect(address) as client:
+            run.until_blocked()
+            client.sendall(message)
+            echoed = b""
+            while len(echoed) < len(message):
+                echoed += _receive(client)
+            if echoed != message:
+                raise TranscriptError(f"the server echoed {echoed!r}, not {message!r}")
+            run.until_blocked()
+            client.shutdown(socket.SHUT_WR)
+            if client.recv(4096):
+                raise TranscriptError("the server sent more than the echo")
+            run.until_blocked()
+            run.finish(kill=True)
     elif kind == "udp-once":
         address = run.line_matching(ADDRESS)
         run.until_blocked()
@@ -284,7 +318,7 @@ def scenario(spec: Spec, run: Run) -> None:
             client.recvfrom(65536)
             run.finish()
     else:
-        raise TranscriptError(f"{spec.path}: unknown `run: {kind}` (exit, tcp-once, tcp-serve, udp-once)")
+        raise TranscriptError(f"{spec.path}: unknown `run: {kind}` (exit, tcp-once, tcp-serve, tcp-echo, udp-once)")
 
 
 # ---------------------------------------------------------- normalizing
@@ -294,6 +328,9 @@ def scenario(spec: Spec, run: Run) -> None:
 _NOISE_PATH = re.compile(r'^openat\(AT_FDCWD, "/(etc|lib|lib64|usr|proc|sys)/')
 _FD_CALL = re.compile(r"^(\w+)\((\d+)[,)]")
 _RESULT_FD = re.compile(r"\) = (\d+)")
+# mmap(addr, length, prot, flags, fd, offset): the descriptor is the fifth
+# argument, and the offset (IORING_OFF_SQES is 0x10000000) is no address.
+_MMAP = re.compile(r"^(mmap\((?:[^,]*, ){4})(-?\d+)(, )(\w+)(\).*)$")
 
 
 def normalize_thread(lines: list[str], ports: dict, wanted: set, collapse: bool, tokens: dict) -> list[str]:
@@ -308,6 +345,9 @@ def normalize_thread(lines: list[str], ports: dict, wanted: set, collapse: bool,
             if m:
                 noise.add(m.group(1))
             continue
+        mapping = _MMAP.match(line)
+        if mapping and (mapping.group(2) == "-1" or mapping.group(2) in noise):
+            continue  # the loader's and the allocator's memory, not a descriptor's
         m = _FD_CALL.match(line)
         if m:
             fd = m.group(2)
@@ -323,7 +363,16 @@ def normalize_thread(lines: list[str], ports: dict, wanted: set, collapse: bool,
         # strace pads the result to a column; addresses and ports change.
         line = re.sub(r"\)\s+= ", ") = ", line)
         line = re.sub(r"\s+<unfinished \.\.\.>", " <unfinished ...>", line)
-        line = re.sub(r"0x[0-9a-f]{5,}", "0xADDR", line)
+        offset = ""
+        mapping = _MMAP.match(line)
+        if mapping:
+            offset = mapping.group(4)
+            line = mapping.expand(r"\1\2\3OFFSET\5")
+        # After a `|` a number is the bits of a flag set strace has no names
+        # for (io_uring_setup's newer features), not an address.
+        line = re.sub(r"(?<!\|)0x[0-9a-f]{5,}", "0xADDR", line)
+        if offset:
+            line = line.replace(", OFFSET)", f", {offset})", 1)
 
         def port(m: re.Match) -> str:
             number = m.group(1)
@@ -382,16 +431,33 @@ def thread_of(line: str) -> str:
     return m.group(0) if m else ""
 
 
+def unavailable(spec: Spec, run: Run) -> str:
+    """The line the example printed on stderr that says it cannot run on
+    this machine (the header's `unavailable:` pattern), or ""."""
+    pattern = spec.header.get("unavailable")
+    if not pattern or not run.stderr.exists():
+        return ""
+    for line in run.stderr.read_text(errors="replace").splitlines():
+        if re.search(pattern, line):
+            return line.strip()
+    return ""
+
+
 def record(spec: Spec, build: Path) -> list[str]:
     program = program_path(build, spec.header["example"])
     with tempfile.TemporaryDirectory(prefix="metalio-strace-") as workdir:
         run = Run(spec, program, Path(workdir))
         try:
             scenario(spec, run)
-        except BaseException:
+        except BaseException as error:
             if run.process.poll() is None:
                 run.process.kill()  # strace; it kills the program it started
-                run.process.wait()
+            run.process.wait()
+            # An example that ended early because this machine refuses what
+            # it needs (io_uring switched off) is not a changed transcript.
+            reason = unavailable(spec, run) if isinstance(error, TranscriptError) else ""
+            if reason:
+                raise Unavailable(reason) from error
             raise
         wanted = set(spec.header["trace"].replace(" ", "").split(","))
         return read_trace(run.prefix, wanted, spec.header.get("collapse") == "yes", run.killed)
@@ -449,7 +515,7 @@ def compare(spec: Spec, actual: list[str]) -> None:
             raise TranscriptError(f"{rel}: call `{call.line}` has no sentence yet (TODO)")
 
 
-def page_data(spec: Spec, checked: bool) -> dict:
+def page_data(spec: Spec, checked: bool, refused: str = "") -> dict:
     calls = []
     for call in spec.calls:
         number, code = source_line(call, spec)
@@ -458,7 +524,7 @@ def page_data(spec: Spec, checked: bool) -> dict:
                       "file": call.code_file, "line": number, "code": code, "sentence": call.sentence})
     args = spec.header.get("args", "")
     return {"example": spec.header["example"], "trace": spec.header["trace"].replace(" ", ""),
-            "args": args, "checked": checked, "calls": calls}
+            "args": args, "checked": checked, "refused": refused, "calls": calls}
 
 
 def write_if_changed(path: Path, text: str) -> None:
@@ -525,7 +591,20 @@ def main(argv: list[str]) -> int:
                 data = page_data(spec, checked=False)
                 write_if_changed(OUT_DIR / f"{spec.chapter}.json", json.dumps(data, indent=1) + "\n")
                 continue
-            actual = record(spec, build)
+            try:
+                actual = record(spec, build)
+            except Unavailable as reason:
+                if updating:
+                    raise TranscriptError(f"chapter {spec.chapter}'s example cannot run here, nothing to "
+                                          f"update from: {reason}") from None
+                # As with --listed: the page shows the calls the file lists
+                # and says why this build did not record them.
+                compare(spec, [call.line for call in spec.calls])
+                data = page_data(spec, checked=False, refused=str(reason))
+                write_if_changed(OUT_DIR / f"{spec.chapter}.json", json.dumps(data, indent=1) + "\n")
+                print(f"   chapter {spec.chapter}: not run on this machine ({reason}); "
+                      f"the page shows the calls {path.relative_to(ROOT)} lists")
+                continue
             write_if_changed(OUT_DIR / f"{spec.chapter}.trace", "\n".join(actual) + "\n")
             if updating:
                 update(spec, actual)

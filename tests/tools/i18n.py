@@ -112,10 +112,13 @@ def generated_only(entry):
 def extract():
     """Writes fresh templates into build/gettext; returns {page: [entries]}."""
     shutil.rmtree(POT_DIR, ignore_errors=True)
-    # The chapters' strace blocks read build/transcripts/NN.json: without a
-    # docs build before, make them from the listed calls (nothing runs).
+    # The chapters' strace blocks read build/transcripts/NN.json: where one
+    # is missing (no docs build yet, or a chapter's transcript is new), make
+    # them from the listed calls (nothing runs). A missing one would drop
+    # that chapter's sentences from the templates.
     transcripts = os.path.join(ROOT, "build", "transcripts")
-    if not (os.path.isdir(transcripts) and any(n.endswith(".json") for n in os.listdir(transcripts))):
+    listed = [n[:-4] for n in os.listdir(os.path.join(ROOT, "docs", "transcripts")) if n.endswith(".txt")]
+    if not all(os.path.exists(os.path.join(transcripts, n + ".json")) for n in listed):
         subprocess.run([sys.executable, "tests/tools/transcripts.py", "--listed"], cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL)
     # Warnings of this run are the English build's business (it runs with

@@ -31,16 +31,6 @@ configure() {  # configure <dir> [cmake options...]
 }
 mkdir -p build
 configure build/bench-epoll -DMETALIO_SELECTOR=epoll -DBENCH_PEERS=ON
-if [[ $mode == full ]]; then
-    echo "== building the servers and micro-benchmarks (build/bench-epoll, build/bench-poll)"
-    configure build/bench-poll -DMETALIO_SELECTOR=poll -DBENCH_PEERS=OFF
-    cmake --build build/bench-epoll -j"$JOBS"
-    cmake --build build/bench-poll -j"$JOBS"
-else
-    echo "== building the servers and micro-benchmarks (build/bench-epoll; smoke leaves out bench-poll and the Rust peers)"
-    cmake --build build/bench-epoll -j"$JOBS"
-fi
-
 # The Rust peers: Debian's mio and tokio crates (librust-mio-dev,
 # librust-tokio-dev), offline, with Debian's own rustc and cargo, which come
 # first so that a rustup toolchain on PATH does not matter.
@@ -54,16 +44,25 @@ build_rust() {  # build_rust <crate> <binary>: a peer that does not build is lef
         rm -f "$2"
     fi
 }
+poll_build=build/bench-poll
 mio_binary=build/bench-mio/release/hello-mio
 tokio_binary=build/bench-tokio/release/hello-tokio
 if [[ $mode == full ]]; then
+    echo "== building the servers and micro-benchmarks (build/bench-epoll, build/bench-poll)"
+    configure build/bench-poll -DMETALIO_SELECTOR=poll -DBENCH_PEERS=OFF
+    cmake --build build/bench-epoll -j"$JOBS"
+    cmake --build build/bench-poll -j"$JOBS"
     build_rust mio "$mio_binary"
     build_rust tokio "$tokio_binary"
 else
-    # Not built in smoke mode: a stale binary from an earlier `make bench`
-    # must not be measured either.
-    mio_binary=build/bench-smoke-not-built/hello-mio
-    tokio_binary=build/bench-smoke-not-built/hello-tokio
+    echo "== building the servers and micro-benchmarks (build/bench-epoll; smoke leaves out bench-poll and the Rust peers)"
+    cmake --build build/bench-epoll -j"$JOBS"
+    # What smoke does not build points where nothing is: a binary left by
+    # an earlier `make bench` must not be measured either.
+    absent=build/bench-smoke-not-built
+    poll_build=$absent
+    mio_binary=$absent/hello-mio
+    tokio_binary=$absent/hello-tokio
 fi
 # The compilers and flags of this run, for the page.
 flags=$(sed -n 's/^set(BENCH_FLAGS "\(.*\)")$/\1/p' bench/CMakeLists.txt)
@@ -77,7 +76,5 @@ echo "== measuring ($mode), results in $out/"
 # Debian's python3 has Debian's matplotlib (for the plots); another python3
 # first on PATH may not.
 python=$(command -v /usr/bin/python3 || command -v python3)
-poll_build=build/bench-poll
-[[ $mode == smoke ]] && poll_build=build/bench-smoke-not-built
 "$python" bench/harness/main.py --mode "$mode" --build-epoll build/bench-epoll --build-poll "$poll_build" \
     --mio "$mio_binary" --tokio "$tokio_binary" --toolchain "$toolchain" --out "$out"

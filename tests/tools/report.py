@@ -21,12 +21,9 @@ OUT = os.path.join(BUILD, "test-report.rst")
 
 BUILDS = [
     ("epoll", "epoll", "none"),
-    ("poll", "poll(2)", "none"),
-    ("portable-poll", "poll(2), portable Unix fallbacks forced", "none"),
+    ("poll", "poll(2)", "none"),  # test.sh poll, on a BSD or Mac (the workflow)
     ("asan-epoll", "epoll", "ASan + UBSan"),
     ("asan-portable-poll", "poll(2), portable Unix fallbacks forced", "ASan + UBSan"),
-    ("asan-poll", "poll(2)", "ASan + UBSan"),
-    ("tsan-epoll", "epoll", "TSan"),
     ("tsan-poll", "poll(2)", "TSan"),
     ("kqueue", "kqueue (libkqueue)", "none"),  # on a BSD or Mac (the workflow)
     ("portable-kqueue", "kqueue (libkqueue), portable Unix fallbacks forced", "none"),  # LIBKQUEUE_PREFIX given

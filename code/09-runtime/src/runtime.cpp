@@ -48,8 +48,8 @@ struct Runtime::Core {
     Core(Poll poll, Waker waker) : reactor(std::move(poll)), inject(std::make_shared<Inject>(std::move(waker))) {}
     ~Core() { inject->close(); }
 
-    // First, so it is destroyed last: the executor and the reactor destroy
-    // frames when they go.
+    // Declared first, so destroyed last. (The frames the executor destroys
+    // when it goes reach the global allocator: no runtime is running then.)
     FramePool frames;
     Reactor reactor;
     Timers timers;

@@ -48,6 +48,10 @@ def all_servers(build_epoll, build_poll, mio_binary, tokio_binary):
         Server("metalio-uring", "metalio, io_uring (stage-10 completion API)",
                [os.path.join(build_epoll, "hello_metalio_uring")]),
         Server("liburing", "raw io_uring in C (liburing)", [os.path.join(build_epoll, "hello_liburing")]),
+        # The stage-09 runtime's server (the same source as metalio-rt) on
+        # the ring runtime of stage 10: counted, not clocked.
+        Server("metalio-rt-uring", "metalio runtime, io_uring (stage-09 coroutines on the ring)",
+               [os.path.join(build_epoll, "hello_metalio_rt_uring")], counted_only=True),
     ]
     realistic = [
         ("raw", "raw epoll in C", raw),

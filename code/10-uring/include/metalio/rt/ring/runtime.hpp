@@ -10,8 +10,8 @@
 
 namespace metalio::rt {
 
-/// Stage 09's rt::spawn, declared here too: it finds the executor through
-/// the thread's Context, which the ring Runtime sets as stage 09's does.
+// Stage 09's rt::spawn, declared here too: it finds the executor through
+// the thread's Context, which the ring Runtime sets as stage 09's does.
 io::Result<void> spawn(Task<void> task);
 
 }  // namespace metalio::rt

@@ -90,6 +90,7 @@ public:
 
 private:
     static Task<io::Result<std::size_t>> awaiting(ReadOp op) { co_return co_await op; }
+    // [copy-out]
     // The copy out of the Socket's buffer: the price of the ownership rule.
     bool take() noexcept {
         Socket& socket = *socket_;
@@ -109,6 +110,7 @@ private:
         }
         return true;
     }
+    // [copy-out]
 
     Socket* socket_;
     std::span<std::byte> buffer_;

@@ -200,7 +200,8 @@ private:
         Socket& socket = *socket_;
         Operation& op = socket.output;
         const std::size_t count = All ? data_.size() : std::min(data_.size(), kMaxWrite);
-        if (socket.outbox.capacity() < count) socket.outbox = uring::Buffer(std::max<std::size_t>(count, 4096));
+        // Grown when a write needs more, never shrunk: no allocation per request.
+        if (socket.outbox.capacity() < count) socket.outbox = uring::Buffer(std::max<std::size_t>(count, 1024));
         std::memcpy(socket.outbox.data(), data_.data(), count);
         socket.outbox.set_len(count);
         socket.sent = 0;

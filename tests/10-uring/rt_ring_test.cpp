@@ -242,7 +242,7 @@ Task<std::vector<std::string>> misuse() {
     co_return notes;
 }
 
-TEST_CASE("ring runtime: a moved-from stream says io_closed; outside block_on, bind says no_runtime") {
+TEST_CASE("ring runtime: a moved-from stream says io_closed, and a bind outside block_on says no_runtime") {
     const metalio::test::FdLeakCheck no_leak;
     if (uring_test::skip()) return;
     Runtime runtime = make_runtime();

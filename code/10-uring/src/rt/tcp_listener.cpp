@@ -6,50 +6,10 @@ namespace {
 
 // co_await on the listener's accept: takes a connection kept from a
 // cancelled accept, or submits one and parks until it completes.
-class AcceptOp {
+class AcceptOp : public InputWait<AcceptOp, io::Result<sys::OwnedFd>> {
 public:
-    explicit AcceptOp(Socket* socket) noexcept : socket_(socket) {}
-    AcceptOp(const AcceptOp&) = delete;
-    AcceptOp& operator=(const AcceptOp&) = delete;
-    ~AcceptOp() {
-        if (parked_.op != nullptr) parked_.op->parked = nullptr;
-    }
+    explicit AcceptOp(Socket* socket) noexcept : InputWait(socket) {}
 
-    bool await_ready() noexcept {
-        if (auto error = unusable(socket_)) {
-            result_.emplace(std::unexpected(*error));
-            return true;
-        }
-        return take();
-    }
-    bool await_suspend(std::coroutine_handle<> caller) {
-        Operation& op = socket_->input;
-        if (op.parked != nullptr) {
-            result_.emplace(std::unexpected(std::make_error_code(std::errc::device_or_resource_busy)));
-            return false;
-        }
-        if (!op.in_flight) {
-            if (auto submitted = socket_->driver->submit(*socket_, op); !submitted) {
-                result_.emplace(std::unexpected(submitted.error()));
-                return false;
-            }
-        }
-        parked_.handle = caller;
-        parked_.op = &op;
-        op.parked = &parked_;
-        return true;
-    }
-    io::Result<sys::OwnedFd> await_resume() {
-        if (parked_.closed) return std::unexpected(make_error_code(Errc::io_closed));
-        if (parked_.op != nullptr) {
-            parked_.op->parked = nullptr;
-            parked_.op = nullptr;
-            if (!take()) result_.emplace(std::unexpected(std::make_error_code(std::errc::io_error)));
-        }
-        return std::move(*result_);
-    }
-
-private:
     bool take() noexcept {
         Socket& socket = *socket_;
         if (socket.accepted.get() >= 0) {
@@ -63,10 +23,6 @@ private:
         }
         return true;
     }
-
-    Socket* socket_;
-    std::optional<io::Result<sys::OwnedFd>> result_;
-    Parked parked_;
 };
 
 }  // namespace

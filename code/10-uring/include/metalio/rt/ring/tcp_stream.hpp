@@ -29,38 +29,36 @@ inline std::optional<std::error_code> unusable(const Socket* socket) noexcept {
     return std::nullopt;
 }
 
-// [read-op]
-/// `co_await stream.read(buffer)` on the ring: takes bytes the Socket
-/// already received, or submits a recv into the Socket's own buffer and
-/// parks until it completes, then copies into @p buffer. The kernel never
-/// sees @p buffer, so destroying the waiting task (a timeout, a select)
-/// is safe at any moment: the recv stays in flight, and what it receives
-/// waits in the Socket for the next read. Movable until awaited.
-/// Introduced in chapter 10 (uring).
-class ReadOp {
+/// What a read and an accept share: the awaiter that parks on the
+/// Socket's input Operation, submitting it first unless one is in flight
+/// (a cancelled awaiter's, whose result this one then takes). @p Derived
+/// provides `bool take()`, which makes result_ from what the Socket holds
+/// (false: nothing yet). Introduced in chapter 10 (uring).
+template <class Derived, class Output>
+class InputWait {
 public:
-    /// Reads from @p socket into @p buffer.
-    ReadOp(Socket* socket, std::span<std::byte> buffer) noexcept : socket_(socket), buffer_(buffer) {}
-    /// Takes over an operation not awaited yet.
-    ReadOp(ReadOp&& other) noexcept : socket_(other.socket_), buffer_(other.buffer_) {}
-    ReadOp& operator=(ReadOp&&) = delete;
-    /// A cancelled read detaches itself; its recv goes on without it.
-    ~ReadOp() {
+    /// Parks on @p socket's input.
+    explicit InputWait(Socket* socket) noexcept : socket_(socket) {}
+    InputWait(const InputWait&) = delete;
+    InputWait& operator=(const InputWait&) = delete;
+    /// A cancelled awaiter detaches itself; its operation goes on without it.
+    ~InputWait() {
         if (parked_.op != nullptr) parked_.op->parked = nullptr;
     }
 
-    /// True when bytes (or end-of-file, or an error) are there already.
+    /// True when the Socket holds a result already (or cannot be used).
     bool await_ready() noexcept {
         if (auto error = unusable(socket_)) {
             result_.emplace(std::unexpected(*error));
             return true;
         }
-        return take();
+        return self().take();
     }
-    /// Submits a recv unless one is in flight (a cancelled read's), parks.
+    /// Submits the operation unless one is in flight, and parks. One
+    /// waiter at a time: a second gets EBUSY.
     bool await_suspend(std::coroutine_handle<> caller) {
         Operation& op = socket_->input;
-        if (op.parked != nullptr) {  // one reader at a time
+        if (op.parked != nullptr) {
             result_.emplace(std::unexpected(std::make_error_code(std::errc::device_or_resource_busy)));
             return false;
         }
@@ -75,23 +73,48 @@ public:
         op.parked = &parked_;
         return true;
     }
-    /// The bytes read (0: end-of-file), or what failed.
-    io::Result<std::size_t> await_resume() {
-        if (parked_.closed) return std::unexpected(make_error_code(Errc::io_closed));
-        if (parked_.op != nullptr) {  // woken by the completion
+    /// The result, or Errc::io_closed if the socket was closed meanwhile
+    /// (then it may be gone: nothing of it is touched).
+    Output await_resume() {
+        if (!result_) {  // woken by the completion
+            if (parked_.closed) return std::unexpected(make_error_code(Errc::io_closed));
             parked_.op->parked = nullptr;
             parked_.op = nullptr;
-            if (!take()) result_.emplace(std::unexpected(std::make_error_code(std::errc::io_error)));
+            if (!self().take()) result_.emplace(std::unexpected(std::make_error_code(std::errc::io_error)));
         }
         return std::move(*result_);
     }
+
+protected:
+    Socket* socket_;               ///< The socket waited on.
+    std::optional<Output> result_; ///< What await_resume() gives.
+
+private:
+    Derived& self() noexcept { return static_cast<Derived&>(*this); }
+    Parked parked_;
+};
+
+// [read-op]
+/// `co_await stream.read(buffer)` on the ring: takes bytes the Socket
+/// already received, or submits a recv into the Socket's own buffer and
+/// parks until it completes, then copies into @p buffer. The kernel never
+/// sees @p buffer, so destroying the waiting task (a timeout, a select)
+/// is safe at any moment: the recv stays in flight, and what it receives
+/// waits in the Socket for the next read. Movable until awaited.
+/// Introduced in chapter 10 (uring).
+class ReadOp : public InputWait<ReadOp, io::Result<std::size_t>> {
+public:
+    /// Reads from @p socket into @p buffer.
+    ReadOp(Socket* socket, std::span<std::byte> buffer) noexcept : InputWait(socket), buffer_(buffer) {}
+    /// Takes over an operation not awaited yet.
+    ReadOp(ReadOp&& other) noexcept : InputWait(other.socket_), buffer_(other.buffer_) {}
+    ReadOp& operator=(ReadOp&&) = delete;
+
     /// A Task that awaits this read, for select() and timeout().
     Task<io::Result<std::size_t>> into_task() && { return awaiting(std::move(*this)); }
 
-private:
-    static Task<io::Result<std::size_t>> awaiting(ReadOp op) { co_return co_await op; }
     // [copy-out]
-    // The copy out of the Socket's buffer: the price of the ownership rule.
+    /// The copy out of the Socket's buffer: the price of the ownership rule.
     bool take() noexcept {
         Socket& socket = *socket_;
         if (buffer_.empty()) {
@@ -112,10 +135,10 @@ private:
     }
     // [copy-out]
 
-    Socket* socket_;
+private:
+    static Task<io::Result<std::size_t>> awaiting(ReadOp op) { co_return co_await op; }
+
     std::span<std::byte> buffer_;
-    std::optional<io::Result<std::size_t>> result_;
-    Parked parked_;
 };
 // [read-op]
 

@@ -115,7 +115,8 @@ Task<std::vector<std::string>> cancelled_read() {
     // still in flight completes, into the Socket's own buffer.
     (void)co_await pair.client.write_all("late");
     co_await metalio::rt::sleep_for(20ms);
-    const bool untouched = std::all_of(sentinel->begin(), sentinel->end(), [](std::byte b) { return b == std::byte{0xAA}; });
+    const auto is_fill = [](std::byte b) { return b == std::byte{0xAA}; };
+    const bool untouched = std::all_of(sentinel->begin(), sentinel->end(), is_fill);
     notes.push_back(untouched ? "untouched" : "written into");
     // The bytes were not lost with the cancelled read: the next read has them.
     notes.push_back(co_await read_exactly(&pair.server, 4));

@@ -130,6 +130,13 @@ void poll_ok(LevelPoll& poll, std::vector<LevelEvent>& out, std::optional<std::c
     const auto polled = poll.poll(out, timeout);
     REQUIRE_MESSAGE(polled.has_value(), "LevelPoll::poll returned an error although nothing went wrong: ",
                     metalio::test::why(polled));
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        for (std::size_t j = i + 1; j < out.size(); ++j) {
+            REQUIRE_MESSAGE(out[i].token != out[j].token, "poll() gave ", describe(out), ": token ",
+                            out[i].token.value,
+                            " has two entries. Replace what `out` held (out.clear()), one entry per token");
+        }
+    }
 }
 
 }  // namespace

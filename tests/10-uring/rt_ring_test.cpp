@@ -184,6 +184,34 @@ TEST_CASE("ring runtime: streams dropped with a recv and a send in flight are cl
     CHECK(run(runtime, dropped_in_flight(&runtime)) == std::vector<std::string>{"write timed out", "3", "1"});
 }
 
+// Reads once from @p stream into @p got: the bytes, or the error's message.
+Task<void> read_once_into(TcpStream* stream, std::vector<std::string>* got) {
+    std::array<char, 64> buffer{};
+    auto read = co_await stream->read(std::as_writable_bytes(std::span(buffer)));
+    got->push_back(read ? std::string(buffer.data(), *read) : read.error().message());
+}
+
+Task<std::vector<std::string>> closed_under_a_reader(Runtime* runtime) {
+    std::vector<std::string> got;
+    auto pair = co_await connected_pair();
+    REQUIRE(metalio::rt::spawn(read_once_into(&pair.server, &got)));
+    co_await metalio::rt::YieldNow{};  // the reader submits its recv and parks
+    { auto gone = std::move(pair.server); }  // closed under it
+    while (got.empty()) co_await metalio::rt::YieldNow{};
+    // The recv comes back cancelled; only then is the Socket freed.
+    for (int turn = 0; turn < 100 && runtime->sockets() > 2; ++turn) co_await metalio::rt::sleep_for(1ms);
+    got.push_back(std::to_string(runtime->sockets()));
+    co_return got;
+}
+
+TEST_CASE("ring runtime: a stream closed while another task reads it ends that read with io_closed") {
+    const metalio::test::FdLeakCheck no_leak;
+    if (uring_test::skip()) return;
+    Runtime runtime = make_runtime();
+    const std::string closed = make_error_code(metalio::rt::Errc::io_closed).message();
+    CHECK(run(runtime, closed_under_a_reader(&runtime)) == std::vector<std::string>{closed, "2"});
+}
+
 Task<void> echo(TcpStream stream) {
     std::array<char, 512> buffer{};
     for (;;) {

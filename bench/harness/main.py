@@ -32,7 +32,8 @@ SETTINGS = {
     "full": dict(cg=(2000, 10000), n=(5000, 25000), cpu=3, wrk=(3, 50, 3), micro=(0.2, 5)),
     "smoke": dict(cg=(32, 96), n=(64, 192), cpu=1, wrk=(1, 10, 1), micro=(0.01, 1)),
 }
-SMOKE_FULL_SERVERS = {"raw-short", "metalio-epoll", "metalio-rt", "metalio-poll", "metalio-epoll-realistic"}
+SMOKE_FULL_SERVERS = {"raw-short", "metalio-epoll", "metalio-rt", "metalio-poll", "metalio-epoll-realistic",
+                      "metalio-uring", "metalio-uring-provided", "metalio-uring-multishot", "liburing"}
 # Connections of the measuring client: each round sends one request on every
 # connection, so a server finds several ready in one wait (as under real
 # load) and the wait's cost is shared, as in the figures.

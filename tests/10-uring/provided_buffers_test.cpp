@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,24 @@ struct Pair {
 
 std::error_code os(int error) { return {error, std::system_category()}; }
 
+// Sends each text in turn and reaps the multishot recv's completion for
+// it, keeping every lent buffer, so that each arrival takes another one.
+std::vector<ProvidedBuffer> receive_holding(Driver& driver, const Pair& pair, Token token,
+                                            std::initializer_list<std::string_view> texts) {
+    std::vector<ProvidedBuffer> kept;
+    for (const std::string_view text : texts) {
+        pair.send(text);
+        Completion received = wait_one(driver);
+        REQUIRE_MESSAGE(received.result.has_value(), metalio::test::why(received.result));
+        CHECK(received.token == token);
+        CHECK(received.more);  // still armed
+        CHECK(received.provided.view() == text);
+        kept.push_back(std::move(received.provided));
+        CHECK(driver.in_flight() == 1);
+    }
+    return kept;
+}
+
 }  // namespace
 
 TEST_CASE("Driver::recv_provided: the kernel picks a buffer of the group, the Completion lends it, dropping it gives it back") {
@@ -71,17 +90,7 @@ TEST_CASE("Driver::recv_multishot: one submission, one completion per arrival, u
     Pair pair;
     REQUIRE(driver.recv_multishot(pair.ours, 1, Token{5}).has_value());
     CHECK(driver.in_flight() == 1);
-    std::vector<ProvidedBuffer> kept;  // held, so that each arrival takes another buffer
-    for (const std::string_view text : {"one", "two", "three"}) {
-        pair.send(text);
-        Completion received = wait_one(driver);
-        REQUIRE_MESSAGE(received.result.has_value(), metalio::test::why(received.result));
-        CHECK(received.token == Token{5});
-        CHECK(received.more);  // still armed
-        CHECK(received.provided.view() == text);
-        kept.push_back(std::move(received.provided));
-        CHECK(driver.in_flight() == 1);
-    }
+    const auto kept = receive_holding(driver, pair, Token{5}, {"one", "two", "three"});
     CHECK(kept[0].id() != kept[1].id());
     CHECK(kept[1].id() != kept[2].id());
     ::close(std::exchange(pair.theirs, -1));
@@ -99,14 +108,7 @@ TEST_CASE("Driver: an empty buffer ring ends a multishot recv with ENOBUFS; the 
     REQUIRE(driver.provide_buffers(2, 2, 64).has_value());
     Pair pair;
     REQUIRE(driver.recv_multishot(pair.ours, 2, Token{9}).has_value());
-    std::vector<ProvidedBuffer> kept;
-    for (const std::string_view text : {"a", "b"}) {
-        pair.send(text);
-        Completion received = wait_one(driver);
-        REQUIRE(received.result.has_value());
-        REQUIRE(received.more);
-        kept.push_back(std::move(received.provided));
-    }
+    auto kept = receive_holding(driver, pair, Token{9}, {"a", "b"});
     pair.send("not lost");  // both buffers are held: nowhere to put it
     Completion starved = wait_one(driver);
     REQUIRE_FALSE(starved.result.has_value());

@@ -54,7 +54,8 @@ io::Result<BufferRing> BufferRing::create(int ring_fd, std::uint16_t group, std:
     if (!registered) {
         ring.ring_fd_ = -1;  // nothing to unregister
         // Before 5.19 the opcode is unknown: say what is missing.
-        if (registered.error() == std::errc::invalid_argument) return std::unexpected(make_error_code(Errc::no_buffer_ring));
+        if (registered.error() == std::errc::invalid_argument)
+            return std::unexpected(make_error_code(Errc::no_buffer_ring));
         return std::unexpected(registered.error());
     }
     return ring;

@@ -218,7 +218,8 @@ inline io::Result<OpId> Driver::recv_provided(int fd, std::uint16_t group, Token
     return recv_select(fd, group, token, 0);
 }
 
-inline io::Result<OpId> Driver::recv_select(int fd, std::uint16_t group, Token token, std::uint16_t how) noexcept {
+inline io::Result<OpId> Driver::recv_select(int fd, std::uint16_t group, Token token,
+                                            std::uint16_t how) noexcept {
     BufferRing* pool = nullptr;
     for (const auto& ring : pools_)
         if (ring->group() == group) pool = ring.get();
@@ -258,7 +259,8 @@ inline io::Result<OpId> Driver::recv_select(int fd, std::uint16_t group, Token t
             into.accepted = sys::OwnedFd(slot.kind == Kind::accept ? result : -1);
         }
         if (flags & IORING_CQE_F_BUFFER)  // the kernel picked a buffer of the slot's group: lend it
-            into.provided = ProvidedBuffer(*slot.pool, static_cast<std::uint16_t>(flags >> IORING_CQE_BUFFER_SHIFT),
+            into.provided = ProvidedBuffer(*slot.pool,
+                                           static_cast<std::uint16_t>(flags >> IORING_CQE_BUFFER_SHIFT),
                                            result > 0 ? static_cast<std::size_t>(result) : 0);
         else
             into.provided.recycle();

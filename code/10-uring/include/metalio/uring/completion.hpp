@@ -39,8 +39,8 @@ struct Completion {
     io::Result<std::size_t> result;   ///< bytes, descriptor, or why it failed
     Buffer buffer;                    ///< the operation's buffer, back with its owner
     sys::OwnedFd accepted{-1};        ///< an accepted connection (accept only)
-    ProvidedBuffer provided;          ///< the bytes of a recv from a BufferRing (given back when dropped)
     bool more = false;                ///< a multishot operation goes on: more completions follow
+    ProvidedBuffer provided;          ///< the bytes of a recv from a BufferRing (given back when dropped)
 };
 // [completion]
 

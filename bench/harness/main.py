@@ -54,6 +54,8 @@ def main():
     parser.add_argument("--toolchain", default="",
                         help="the compilers and flags of this run, as a JSON object (bench/run.sh)")
     parser.add_argument("--out", required=True)
+    parser.add_argument("--servers", default="",
+                        help="measure only these servers (comma-separated keys, e.g. metalio-uring,liburing)")
     parser.add_argument("--micro-only", action="store_true",
                         help="run only the micro-benchmarks again, into the results.json of --out")
     args = parser.parse_args()
@@ -67,6 +69,13 @@ def main():
     client = os.path.join(args.build_epoll, "hello_client")
     shim = os.path.join(args.build_epoll, "libcount_malloc.so")
     servers = server_list.all_servers(args.build_epoll, args.build_poll, args.mio, args.tokio)
+    if args.servers:
+        wanted = set(args.servers.split(","))
+        unknown = wanted - {s.key for s in servers}
+        if unknown:
+            parser.error(f"unknown server(s): {', '.join(sorted(unknown))}; the keys are "
+                         + ", ".join(s.key for s in servers))
+        servers = [s for s in servers if s.key in wanted]
     missing = [s for s in servers if not os.path.exists(s.argv[0])]
     servers = [s for s in servers if s not in missing]
     tool = "perf" if syscalls.perf_works() else "strace"

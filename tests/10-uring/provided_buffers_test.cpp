@@ -101,7 +101,7 @@ TEST_CASE("Driver::recv_multishot: one submission, one completion per arrival, u
     CHECK(driver.in_flight() == 0);
 }
 
-TEST_CASE("Driver: an empty buffer ring ends a multishot recv with ENOBUFS; the bytes wait in the socket, none are lost") {
+TEST_CASE("Driver: an empty buffer ring ends a multishot recv with ENOBUFS, and the bytes wait in the socket, none are lost") {
     const metalio::test::FdLeakCheck no_leak;
     if (uring_test::skip()) return;
     Driver driver = uring_test::driver();

@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
             if (metalio::io::is_interrupted(polled.error())) continue;  // a signal: poll again
             return fail("poll", polled.error());
         }
-        for (const Event event : events) {
+        for (const Event& event : events) {
             if (event.token() == kServer) {
                 auto accepted = accept_connections(poll->registry(), *server, connections, unique_token);
                 if (!accepted) return fail("accept", accepted.error());

@@ -31,7 +31,9 @@ inline std::error_code last_os_error() noexcept { return {errno, std::system_cat
 /// so both count. An error from a system call is in the system category,
 /// whose numbers are errno values: compare the number directly. Any other
 /// category is asked through the generic conditions (a virtual call).
-inline bool is_would_block(const std::error_code& error) noexcept {
+/// The code is taken by value (two words): the virtual call then sees a
+/// copy, and the caller's io::Result can stay in registers.
+inline bool is_would_block(std::error_code error) noexcept {
     if (error.category() == std::system_category()) {
         return error.value() == EAGAIN || error.value() == EWOULDBLOCK;
     }
@@ -40,7 +42,7 @@ inline bool is_would_block(const std::error_code& error) noexcept {
 }
 
 /// True if a signal interrupted the call (EINTR): the caller may simply retry.
-inline bool is_interrupted(const std::error_code& error) noexcept {
+inline bool is_interrupted(std::error_code error) noexcept {
     if (error.category() == std::system_category()) return error.value() == EINTR;
     return error == std::errc::interrupted;
 }

@@ -48,6 +48,10 @@ public:
     friend std::ostream& operator<<(std::ostream& out, const Event& event);
 
 private:
+    // Events allocates its array of Events uninitialised, for the kernel to fill.
+    friend class Events;
+    Event() noexcept = default;
+
     sys::Event raw_;
 };
 // [event]

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <iterator>
 #include <memory>
+#include <type_traits>
 
 #include "metalio/event.hpp"
 
@@ -19,19 +20,21 @@ namespace metalio {
 /// Introduced in chapter 02 (selector).
 class Events {
 public:
-    /// Iterates the events of the last poll, yielding Event by value.
+    /// Iterates the events of the last poll, yielding each Event by reference.
     class const_iterator {
     public:
         using iterator_category = std::forward_iterator_tag;  ///< Iterator trait.
         using value_type = Event;                            ///< Iterator trait.
         using difference_type = std::ptrdiff_t;              ///< Iterator trait.
-        using reference = Event;                             ///< Iterator trait: events are yielded by value.
-        using pointer = void;                                ///< Iterator trait.
+        using reference = const Event&;                      ///< Iterator trait.
+        using pointer = const Event*;                        ///< Iterator trait.
 
         /// A singular iterator.
         const_iterator() = default;
         /// The event at this position.
-        Event operator*() const noexcept { return Event(*at_); }
+        const Event& operator*() const noexcept { return *at_; }
+        /// The event at this position.
+        const Event* operator->() const noexcept { return at_; }
         /// Next event.
         const_iterator& operator++() noexcept {
             ++at_;
@@ -48,8 +51,8 @@ public:
 
     private:
         friend class Events;
-        explicit const_iterator(const sys::Event* at) noexcept : at_(at) {}
-        const sys::Event* at_ = nullptr;
+        explicit const_iterator(const Event* at) noexcept : at_(at) {}
+        const Event* at_ = nullptr;
     };
 
     /// Room for @p capacity events. A capacity of zero is allowed here but
@@ -77,18 +80,23 @@ private:
     /// @endcond
 
     explicit Events(std::size_t capacity)
-        : buffer_(capacity == 0 ? nullptr : std::make_unique_for_overwrite<sys::Event[]>(capacity)),
-          capacity_(capacity) {}
+        : buffer_(capacity == 0 ? nullptr : new Event[capacity]), capacity_(capacity) {}
 
-    sys::Event* sys_buffer() noexcept { return buffer_.get(); }
+    // An Event is its kernel record and nothing else (checked below), so
+    // the array of Events is the array the kernel writes.
+    sys::Event* sys_buffer() noexcept { return &buffer_.get()->raw_; }
     void set_len(std::size_t size) noexcept { size_ = size; }
-    void push(const sys::Event& event) noexcept { buffer_[size_++] = event; }
+    void push(const sys::Event& event) noexcept { buffer_[size_++].raw_ = event; }
 
-    std::unique_ptr<sys::Event[]> buffer_;
+    std::unique_ptr<Event[]> buffer_;
     std::size_t capacity_;
     std::size_t size_ = 0;
     // [events-buffer]
 };
 // [events]
+
+static_assert(std::is_standard_layout_v<Event> && sizeof(Event) == sizeof(sys::Event) &&
+                  alignof(Event) == alignof(sys::Event),
+              "Events hands its array of Event to the kernel as an array of sys::Event");
 
 }  // namespace metalio

@@ -38,9 +38,10 @@ inline bool is_writable(const Event& event) noexcept { return (event.events & EP
 /// EPOLLERR.
 inline bool is_error(const Event& event) noexcept { return (event.events & EPOLLERR) != 0; }
 /// Hang-up, or readable together with "peer shut down its writing half".
+/// (Tested as "either flag, and then which": one test when neither is set.)
 inline bool is_read_closed(const Event& event) noexcept {
-    return (event.events & EPOLLHUP) != 0 ||
-           ((event.events & EPOLLIN) != 0 && (event.events & EPOLLRDHUP) != 0);
+    return (event.events & (EPOLLHUP | EPOLLRDHUP)) != 0 &&
+           ((event.events & EPOLLHUP) != 0 || (event.events & EPOLLIN) != 0);
 }
 /// Hang-up, writable together with an error, or an error alone.
 inline bool is_write_closed(const Event& event) noexcept {

@@ -116,7 +116,8 @@ TEST_CASE("no lost wakeup: eight threads spawn in bursts while the runtime parks
                 for (int i = 0; i < burst; ++i, ++sent) {
                     if (!handle.spawn(arrive(&arrivals))) ++refused;
                 }
-                if (random() % 4 == 0) std::this_thread::sleep_for(std::chrono::microseconds(random() % 200));
+                const auto pause = random() % 8 == 0 ? 2000 : random() % 300;
+                std::this_thread::sleep_for(std::chrono::microseconds(pause));
             }
         });
     }

@@ -43,12 +43,15 @@ public:
     explicit operator bool() const noexcept { return static_cast<bool>(frame_) || ended_ != Errc{}; }
 
 protected:
+    /// An empty handle.
     JoinHandleBase() noexcept = default;
     /// Refers to the spawned @p frame, whose promise is @p promise.
     JoinHandleBase(std::coroutine_handle<> frame, PromiseBase& promise) noexcept : frame_(frame), promise_(&promise) {
         promise.join = this;
     }
+    /// Takes over @p other's task (the promise now points here).
     JoinHandleBase(JoinHandleBase&& other) noexcept { take_over(other); }
+    /// Lets go of this handle's task, then takes over @p other's.
     JoinHandleBase& operator=(JoinHandleBase&& other) noexcept {
         if (this != &other) {
             let_go();
@@ -56,15 +59,16 @@ protected:
         }
         return *this;
     }
+    /// Lets go of the task (see let_go()).
     ~JoinHandleBase() { let_go(); }
 
     /// Detaches a running task, or frees a finished one's frame; the
     /// handle is empty afterwards.
     void let_go() noexcept;
 
-    std::coroutine_handle<> frame_;  // the spawned frame, while it exists
-    PromiseBase* promise_ = nullptr;  // its promise
-    Errc ended_{};                    // why the frame is gone, if it went first
+    std::coroutine_handle<> frame_;   ///< The spawned frame, while it exists.
+    PromiseBase* promise_ = nullptr;  ///< Its promise.
+    Errc ended_{};                    ///< Why the frame is gone, if it went first.
 
 private:
     friend class PromiseBase;

@@ -51,9 +51,10 @@ public:
     static void operator delete(void* frame, std::size_t size) noexcept { FramePool::deallocate(frame, size); }
 
     /// An exception escaping the task's body is kept, as tokio catches a
-    /// task's panic: the awaiter of the task gets it rethrown (take()),
-    /// block_on rethrows the root task's, and the executor reports a
-    /// spawned task's on stderr and counts it instead of ending the program.
+    /// task's panic: the awaiter of the task (or of its JoinHandle) gets it
+    /// rethrown (take()), block_on rethrows the root task's, and the
+    /// executor reports one that nobody takes (a detached task's) on
+    /// stderr and counts it instead of ending the program.
     void unhandled_exception() noexcept { exception = std::current_exception(); }
     /// What escaped the body, if anything (see unhandled_exception()).
     std::exception_ptr exception;

@@ -63,6 +63,6 @@ TEST_CASE("event interval: with 1,000 tasks always ready, a readable connection 
     INFO("served ", waited, " ticks after the write");
     CHECK(waited <= kSpinners + 61);  // without the interval: 2,000
 }
-// [interval-test]// [interval-test]
+// [interval-test]
 
 }  // namespace

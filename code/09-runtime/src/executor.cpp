@@ -130,7 +130,7 @@ void Executor::run_once() {
     }
     Budget::unconstrain();
 }
-// [run-once]// [run-once]
+// [run-once]
 
 bool YieldNow::await_ready() const noexcept { return Context::current() == nullptr; }
 

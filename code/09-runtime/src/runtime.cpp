@@ -124,6 +124,6 @@ io::Result<void> Runtime::run_until(PromiseBase& root, std::coroutine_handle<> f
     }
     return {};
 }
-// [block-on]// [block-on]
+// [block-on]
 
 }  // namespace metalio::rt

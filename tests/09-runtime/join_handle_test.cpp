@@ -115,7 +115,7 @@ Task<std::vector<std::string>> abort_parked_tasks() {
     co_return notes;
 }
 
-TEST_CASE("join: abort ends a task parked on a read or a sleep; its socket is closed, its frame freed") {
+TEST_CASE("join: abort ends a task parked on a read or a sleep, its socket is closed, its frame freed") {
     const metalio::test::FdLeakCheck no_leak;  // and LeakSanitizer in the asan builds
     Runtime runtime = rt_test::make_runtime();
     CHECK(rt_test::run(runtime, abort_parked_tasks()) ==
@@ -149,7 +149,7 @@ Task<std::vector<std::string>> abort_before_and_after() {
     co_return notes;
 }
 
-TEST_CASE("join: a task aborted before it ran never runs; one that finished keeps its value") {
+TEST_CASE("join: a task aborted before it ran never runs, one that finished keeps its value") {
     Runtime runtime = rt_test::make_runtime();
     CHECK(rt_test::run(runtime, abort_before_and_after()) ==
           std::vector<std::string>{"error: the task was aborted before it finished", "runs 0", "42",
@@ -207,7 +207,7 @@ Task<std::vector<std::string>> dropped_handles() {
     co_return notes;
 }
 
-TEST_CASE("join: dropping the handle detaches the task; an exception nobody took is reported, not terminate") {
+TEST_CASE("join: dropping the handle detaches the task, an exception nobody took is reported, not terminate") {
     Runtime runtime = rt_test::make_runtime();
     CHECK(rt_test::run(runtime, dropped_handles()) ==
           std::vector<std::string>{"finished 2", "thrown and kept", "unhandled 1", "frames 0"});

@@ -1,7 +1,5 @@
 #include "metalio/rt/runtime.hpp"
 
-#include <atomic>
-
 #include "metalio/rt/context.hpp"
 #include "metalio/rt/error.hpp"
 #include "metalio/rt/frame_pool.hpp"
@@ -112,21 +110,10 @@ io::Result<void> Runtime::run_until(PromiseBase& root, std::coroutine_handle<> f
         } else if (timers.size() != 0) {
             timeout = timers.next_timeout(Clock::now());
         }
-        // Only a poll that may block is a park, and only then does a push
-        // from another thread write the Waker. Without a Handle (the Core
-        // holds the only reference; a new one is made on this thread) no
-        // thread can push, and the flag is not needed; the fence pairs with
-        // the release of the last Handle, so what it pushed is seen.
-        bool parked = false;
-        if (timeout != std::chrono::nanoseconds{0}) {
-            if (core_->inject.use_count() > 1) {
-                parked = inject.park();
-                if (!parked) timeout = std::chrono::nanoseconds{0};
-            } else {
-                std::atomic_thread_fence(std::memory_order_acquire);
-                if (inject.pending()) timeout = std::chrono::nanoseconds{0};
-            }
-        }
+        // Only a poll that may block is a park: then, and only then, a
+        // push from another thread writes the Waker.
+        const bool parked = timeout != std::chrono::nanoseconds{0} && inject.park();
+        if (!parked && inject.pending()) timeout = std::chrono::nanoseconds{0};
         const auto woken = core_->reactor.turn(timeout, executor);
         if (parked) inject.unpark();
         if (!woken) return std::unexpected(woken.error());

@@ -2,7 +2,6 @@
 
 #include "metalio/rt/context.hpp"
 #include "metalio/rt/error.hpp"
-#include "metalio/rt/executor.hpp"
 #include "metalio/rt/frame_pool.hpp"
 #include "metalio/rt/reactor.hpp"
 #include "metalio/rt/timers.hpp"
@@ -24,6 +23,8 @@ public:
                 return "block_on called from inside a task";
             case Errc::io_closed:
                 return "the I/O object was destroyed while an operation waited on it";
+            case Errc::aborted:
+                return "the task was aborted before it finished";
         }
         return "unknown metalio.rt error";
     }
@@ -72,8 +73,10 @@ Runtime::Runtime(Runtime&& other) noexcept = default;
 Runtime& Runtime::operator=(Runtime&& other) noexcept = default;
 Runtime::~Runtime() = default;
 
-void Runtime::spawn(Task<void> task) {
-    if (core_) core_->executor.spawn(std::move(task));  // a moved-from runtime drops the task
+Executor* Runtime::executor() noexcept { return core_ ? &core_->executor : nullptr; }
+
+std::size_t Runtime::unhandled_exceptions() const noexcept {
+    return core_ ? core_->executor.unhandled_exceptions() : 0;
 }
 
 Handle Runtime::handle() const {
@@ -91,6 +94,7 @@ io::Result<void> Runtime::run_until(PromiseBase& root, std::coroutine_handle<> f
     if (Context::current() != nullptr) return std::unexpected(make_error_code(Errc::nested_block_on));
     const Context::Enter enter(core_->context);
     Executor& executor = core_->executor;
+    Inject& inject = *core_->inject;
     root.start.handle = frame;
     executor.schedule(root.start);
     while (!frame.done()) {
@@ -106,22 +110,20 @@ io::Result<void> Runtime::run_until(PromiseBase& root, std::coroutine_handle<> f
         } else if (timers.size() != 0) {
             timeout = timers.next_timeout(Clock::now());
         }
+        // Only a poll that may block is a park: then, and only then, a
+        // push from another thread writes the Waker.
+        const bool parked = timeout != std::chrono::nanoseconds{0} && inject.park();
+        if (!parked && inject.pending()) timeout = std::chrono::nanoseconds{0};
         const auto woken = core_->reactor.turn(timeout, executor);
+        if (parked) inject.unpark();
         if (!woken) return std::unexpected(woken.error());
-        if (*woken) {
-            for (auto& task : core_->inject->take()) executor.spawn(std::move(task));
+        if (inject.pending()) {
+            for (auto& task : inject.take()) executor.spawn(std::move(task));
         }
         if (timers.size() != 0) timers.fire(Clock::now(), executor);
     }
     return {};
 }
 // [block-on]
-
-io::Result<void> spawn(Task<void> task) {
-    Context* context = Context::current();
-    if (context == nullptr) return std::unexpected(make_error_code(Errc::no_runtime));
-    context->executor.spawn(std::move(task));
-    return {};
-}
 
 }  // namespace metalio::rt

@@ -20,6 +20,9 @@ enum class Errc {
     /// The I/O object (stream, listener) was destroyed, or its runtime
     /// was, while an operation waited on it.
     io_closed,
+    /// The task awaited through its JoinHandle was aborted before it
+    /// finished (JoinHandle::abort).
+    aborted,
 };
 
 /// The `std::error_category` of rt::Errc ("metalio.rt").

@@ -6,7 +6,11 @@
 #include <type_traits>
 
 #include "metalio/io.hpp"
+#include "metalio/rt/context.hpp"
+#include "metalio/rt/error.hpp"
+#include "metalio/rt/executor.hpp"
 #include "metalio/rt/handle.hpp"
+#include "metalio/rt/join_handle.hpp"
 #include "metalio/rt/task.hpp"
 
 namespace metalio::rt {
@@ -40,8 +44,18 @@ public:
     ~Runtime();
 
     /// Hands @p task to the executor; it starts at the next turn of a
-    /// block_on. From inside a task, rt::spawn() does the same.
-    void spawn(Task<void> task);
+    /// block_on. From inside a task, rt::spawn() does the same. A
+    /// moved-from runtime drops the task and gives an empty handle.
+    template <class T>
+    JoinHandle<T> spawn(Task<T> task) {
+        Executor* executor = this->executor();
+        if (executor == nullptr) return {};
+        return executor->spawn(std::move(task));
+    }
+
+    /// How many spawned tasks ended with an exception that nobody took
+    /// (each also reported on stderr when it happened).
+    [[nodiscard]] std::size_t unhandled_exceptions() const noexcept;
 
     /// Runs @p task to its end on this thread and returns its value.
     /// Errc::nested_block_on if called from inside a task; an error of
@@ -65,13 +79,22 @@ private:
     struct Core;
     explicit Runtime(std::unique_ptr<Core> core) noexcept;
     io::Result<void> run_until(PromiseBase& root, std::coroutine_handle<> frame);
+    Executor* executor() noexcept;
 
     std::unique_ptr<Core> core_;
 };
 // [runtime]
 
+// [spawn]
 /// Spawns @p task on the runtime running this thread (tokio's
-/// `task::spawn`). Errc::no_runtime outside Runtime::block_on.
-io::Result<void> spawn(Task<void> task);
+/// `task::spawn`) and returns its JoinHandle; dropping the handle
+/// detaches the task. Errc::no_runtime outside Runtime::block_on.
+template <class T>
+io::Result<JoinHandle<T>> spawn(Task<T> task) {
+    Context* context = Context::current();
+    if (context == nullptr) return std::unexpected(make_error_code(Errc::no_runtime));
+    return context->executor.spawn(std::move(task));
+}
+// [spawn]
 
 }  // namespace metalio::rt

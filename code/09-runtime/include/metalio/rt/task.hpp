@@ -18,6 +18,7 @@ template <class T>
 class Task;
 
 class Executor;
+class JoinHandleBase;
 
 /// What every Task's promise holds, whatever the result type.
 /// Introduced in chapter 09 (runtime).
@@ -50,25 +51,52 @@ public:
     static void operator delete(void* frame, std::size_t size) noexcept { FramePool::deallocate(frame, size); }
 
     /// An exception escaping the task's body is kept, as tokio catches a
-    /// task's panic: the awaiter of the task gets it rethrown (take()),
-    /// block_on rethrows the root task's, and the executor reports a
-    /// spawned task's on stderr and counts it instead of ending the program.
+    /// task's panic: the awaiter of the task (or of its JoinHandle) gets it
+    /// rethrown (take()), block_on rethrows the root task's, and the
+    /// executor reports one that nobody takes (a detached task's) on
+    /// stderr and counts it instead of ending the program.
     void unhandled_exception() noexcept { exception = std::current_exception(); }
     /// What escaped the body, if anything (see unhandled_exception()).
     std::exception_ptr exception;
 
     /// Who resumes when this task finishes (set when it is awaited).
     std::coroutine_handle<> continuation = std::noop_coroutine();
-    /// Queues this task's first run on the executor (spawn, select).
-    Waiter start;
+    /// A Waiter that knows its promise: the executor queues it for the
+    /// task's first run, and again to carry out JoinHandle::abort().
+    struct StartWaiter : Waiter {
+        PromiseBase* promise = nullptr;  ///< The promise this waiter belongs to.
+    };
+    /// Queues this task's first run on the executor (spawn, select), and
+    /// its abort.
+    StartWaiter start;
     /// Set for a spawned task: the executor that owns (and frees) the frame.
     Executor* owner = nullptr;
+    /// The JoinHandle of a spawned task, while one refers to it (it moves
+    /// with the handle; nullptr once the handle is dropped: detached).
+    JoinHandleBase* join = nullptr;
+    /// The coroutines awaiting that JoinHandle, queued when the task ends
+    /// or is aborted.
+    WaitList joiners;
+    /// True once JoinHandle::abort() asked for the task to end.
+    bool aborted = false;
     /// True while the awaiter that started the task is still on the stack
     /// (Task::Awaiter::await_suspend): finishing then just returns to it.
     bool inline_start = false;
 
     /// Called at the final suspend point: the next coroutine to run.
     std::coroutine_handle<> finish(std::coroutine_handle<> self) noexcept;
+
+    PromiseBase() noexcept = default;
+    PromiseBase(const PromiseBase&) = delete;
+    PromiseBase& operator=(const PromiseBase&) = delete;
+    /// A frame destroyed while its JoinHandle still refers to it (aborted,
+    /// or its runtime destroyed) tells the handle why.
+    ~PromiseBase() {
+        if (join != nullptr) forget_join();
+    }
+
+private:
+    void forget_join() noexcept;
 };
 
 /// The promise of a Task<T>: keeps the value until the awaiter takes it.
@@ -82,9 +110,9 @@ public:
     /// `co_return value;`
     void return_value(T value) noexcept(std::is_nothrow_move_constructible_v<T>) { value_.emplace(std::move(value)); }
     /// Moves the value out (once, after the task finished), or rethrows
-    /// the exception that ended the task.
+    /// the exception that ended the task (once: it is then taken).
     T take() {
-        if (exception) std::rethrow_exception(exception);
+        if (exception) std::rethrow_exception(std::exchange(exception, nullptr));
         return std::move(*value_);
     }
 
@@ -103,8 +131,8 @@ public:
     /// `co_return;` or falling off the end.
     void return_void() const noexcept {}
     /// Nothing to take, but the exception that ended the task, if any.
-    void take() const {
-        if (exception) std::rethrow_exception(exception);
+    void take() {
+        if (exception) std::rethrow_exception(std::exchange(exception, nullptr));
     }
 };
 /// @endcond

@@ -51,7 +51,7 @@ io::Result<bool> Reactor::turn(std::optional<std::chrono::nanoseconds> timeout, 
         return std::unexpected(polled.error());
     }
     bool woken = false;
-    for (const Event event : events_) {
+    for (const Event& event : events_) {
         const std::size_t token = event.token().value;
         if (event.token() == kWakeToken) {
             woken = true;

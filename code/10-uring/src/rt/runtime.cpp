@@ -42,9 +42,7 @@ Runtime::Runtime(Runtime&& other) noexcept = default;
 Runtime& Runtime::operator=(Runtime&& other) noexcept = default;
 Runtime::~Runtime() = default;
 
-void Runtime::spawn(Task<void> task) {
-    if (core_) core_->executor.spawn(std::move(task));
-}
+Executor* Runtime::executor() noexcept { return core_ ? &core_->executor : nullptr; }
 
 std::size_t Runtime::sockets() const noexcept { return core_ ? core_->io.sockets() : 0; }
 

@@ -11,6 +11,7 @@
 #include "metalio/rt/executor.hpp"
 #include "metalio/rt/handle.hpp"
 #include "metalio/rt/join_handle.hpp"
+#include "metalio/rt/spawn.hpp"
 #include "metalio/rt/task.hpp"
 
 namespace metalio::rt {
@@ -84,17 +85,5 @@ private:
     std::unique_ptr<Core> core_;
 };
 // [runtime]
-
-// [spawn]
-/// Spawns @p task on the runtime running this thread (tokio's
-/// `task::spawn`) and returns its JoinHandle; dropping the handle
-/// detaches the task. Errc::no_runtime outside Runtime::block_on.
-template <class T>
-io::Result<JoinHandle<T>> spawn(Task<T> task) {
-    Context* context = Context::current();
-    if (context == nullptr) return std::unexpected(make_error_code(Errc::no_runtime));
-    return context->executor.spawn(std::move(task));
-}
-// [spawn]
 
 }  // namespace metalio::rt

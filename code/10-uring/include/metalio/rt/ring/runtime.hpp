@@ -6,15 +6,10 @@
 #include <type_traits>
 
 #include "metalio/io.hpp"
+#include "metalio/rt/executor.hpp"
+#include "metalio/rt/join_handle.hpp"
+#include "metalio/rt/spawn.hpp"
 #include "metalio/rt/task.hpp"
-
-namespace metalio::rt {
-
-// Stage 09's rt::spawn, declared here too: it finds the executor through
-// the thread's Context, which the ring Runtime sets as stage 09's does.
-io::Result<void> spawn(Task<void> task);
-
-}  // namespace metalio::rt
 
 namespace metalio::rt::ring {
 
@@ -48,8 +43,15 @@ public:
     /// kernel let go of every buffer it was given.
     ~Runtime();
 
-    /// Hands @p task to the executor (rt::spawn() does it from a task).
-    void spawn(Task<void> task);
+    /// Hands @p task to the executor, as stage 09's Runtime::spawn does
+    /// (rt::spawn() does it from a task); a moved-from runtime drops the
+    /// task and gives an empty handle.
+    template <class T>
+    JoinHandle<T> spawn(Task<T> task) {
+        Executor* executor = this->executor();
+        if (executor == nullptr) return {};
+        return executor->spawn(std::move(task));
+    }
 
     /// Runs @p task to its end on this thread and returns its value, as
     /// stage 09's Runtime::block_on does.
@@ -73,6 +75,7 @@ private:
     struct Core;
     explicit Runtime(std::unique_ptr<Core> core) noexcept;
     io::Result<void> run_until(PromiseBase& root, std::coroutine_handle<> frame);
+    Executor* executor() noexcept;
 
     std::unique_ptr<Core> core_;
 };

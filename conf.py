@@ -105,8 +105,8 @@ copybutton_prompt_is_regexp = True
 # "metalio::sys::" prefix in a signature would be an "unresolved reference".
 # Ignore exactly the namespace names; every class, function and type of
 # metalio must still resolve.
-_namespaces = (r"(metalio(::(io|sys|fault|unix|net|epoll|poll|kqueue|selector|rt|posix|udp|uds|pipe|fd_io|windows|iocp|afd|uring))*"
-               r"|io|sys|fault|unix|net|epoll|poll|kqueue|selector|rt|posix|udp|uds|pipe|fd_io|windows|iocp|afd|uring)"
+_namespaces = (r"(metalio(::(io|sys|fault|unix|net|epoll|poll|kqueue|selector|rt|posix|udp|uds|pipe|fd_io|windows|iocp|afd|uring|ring))*"
+               r"|io|sys|fault|unix|net|epoll|poll|kqueue|selector|rt|posix|udp|uds|pipe|fd_io|windows|iocp|afd|uring|ring)"
                r"(::(windows|afd))*")
 nitpick_ignore_regex = [(r"cpp:identifier", _namespaces)]
 # The kqueue selector's records are the system's C structs (struct kevent,

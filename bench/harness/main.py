@@ -32,7 +32,8 @@ SETTINGS = {
     "full": dict(cg=(2000, 10000), n=(5000, 25000), cpu=3, wrk=(3, 50, 3), micro=(0.2, 5)),
     "smoke": dict(cg=(32, 96), n=(64, 192), cpu=1, wrk=(1, 10, 1), micro=(0.01, 1)),
 }
-SMOKE_FULL_SERVERS = {"raw-short", "metalio-epoll", "metalio-rt", "metalio-poll", "metalio-epoll-realistic"}
+SMOKE_FULL_SERVERS = {"raw-short", "metalio-epoll", "metalio-rt", "metalio-poll", "metalio-epoll-realistic",
+                      "metalio-uring", "metalio-uring-provided", "metalio-uring-multishot", "liburing"}
 # Connections of the measuring client: each round sends one request on every
 # connection, so a server finds several ready in one wait (as under real
 # load) and the wait's cost is shared, as in the figures.
@@ -53,6 +54,8 @@ def main():
     parser.add_argument("--toolchain", default="",
                         help="the compilers and flags of this run, as a JSON object (bench/run.sh)")
     parser.add_argument("--out", required=True)
+    parser.add_argument("--servers", default="",
+                        help="measure only these servers (comma-separated keys, e.g. metalio-uring,liburing)")
     parser.add_argument("--micro-only", action="store_true",
                         help="run only the micro-benchmarks again, into the results.json of --out")
     args = parser.parse_args()
@@ -66,6 +69,13 @@ def main():
     client = os.path.join(args.build_epoll, "hello_client")
     shim = os.path.join(args.build_epoll, "libcount_malloc.so")
     servers = server_list.all_servers(args.build_epoll, args.build_poll, args.mio, args.tokio)
+    if args.servers:
+        wanted = set(args.servers.split(","))
+        unknown = wanted - {s.key for s in servers}
+        if unknown:
+            parser.error(f"unknown server(s): {', '.join(sorted(unknown))}; the keys are "
+                         + ", ".join(s.key for s in servers))
+        servers = [s for s in servers if s.key in wanted]
     missing = [s for s in servers if not os.path.exists(s.argv[0])]
     servers = [s for s in servers if s not in missing]
     tool = "perf" if syscalls.perf_works() else "strace"

@@ -46,8 +46,19 @@ def all_servers(build_epoll, build_poll, mio_binary, tokio_binary):
         # Completion I/O (issue 22): io_uring, on metalio's stage-10 API and
         # in C through liburing. Built only where stage 10 is (Linux, epoll).
         Server("metalio-uring", "metalio, io_uring (stage-10 completion API)",
-               [os.path.join(build_epoll, "hello_metalio_uring")]),
+               [os.path.join(build_epoll, "hello_metalio_uring"), "own"]),
+        # The two steps of chapter 10's provided buffers, each measured
+        # against the row above: a recv that picks a buffer of a BufferRing,
+        # then one multishot recv per connection from the same ring.
+        Server("metalio-uring-provided", "metalio, io_uring, provided buffers",
+               [os.path.join(build_epoll, "hello_metalio_uring"), "provided"]),
+        Server("metalio-uring-multishot", "metalio, io_uring, provided buffers + multishot recv",
+               [os.path.join(build_epoll, "hello_metalio_uring"), "multishot"]),
         Server("liburing", "raw io_uring in C (liburing)", [os.path.join(build_epoll, "hello_liburing")]),
+        # The stage-09 runtime's server (the same source as metalio-rt) on
+        # the ring runtime of stage 10: counted, not clocked.
+        Server("metalio-rt-uring", "metalio runtime, io_uring (stage-09 coroutines on the ring)",
+               [os.path.join(build_epoll, "hello_metalio_rt_uring")], counted_only=True),
     ]
     realistic = [
         ("raw", "raw epoll in C", raw),

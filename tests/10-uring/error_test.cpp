@@ -33,6 +33,8 @@ TEST_CASE("uring::Errc: every message names its cause, and how to check it") {
     CHECK(make_error_code(Errc::blocked).message().find("seccomp") != std::string::npos);
     CHECK(make_error_code(Errc::not_supported).message().find("older than 5.1") != std::string::npos);
     CHECK(make_error_code(Errc::kernel_too_old).message().find("5.7") != std::string::npos);
+    CHECK(make_error_code(Errc::no_buffer_ring).message().find("5.19") != std::string::npos);
+    CHECK(make_error_code(Errc::no_buffer_ring) == std::errc::function_not_supported);
     CHECK(std::string(metalio::uring::error_category().name()) == "io_uring");
 }
 

@@ -89,4 +89,30 @@ TEST_CASE("Driver: when the queue is full and the enter that makes room fails, t
     while (driver.in_flight() > 0) (void)uring_test::wait_one(driver);
 }
 
+TEST_CASE("Driver::provide_buffers: a failing mmap or io_uring_register is reported, nothing leaks, the Driver goes on") {
+    const metalio::test::FdLeakCheck no_leak;
+    if (uring_test::skip()) return;
+    Driver driver = uring_test::driver();
+    for (const char* call : {"mmap", "io_uring_register"}) {
+        CAPTURE(call);
+        fault::reset();
+        fault::fail_next(call, ENOMEM);
+        auto refused = driver.provide_buffers(1, 4, 64);
+        CHECK(fault::fired() == std::string_view(call));
+        fault::reset();
+        REQUIRE_FALSE(refused.has_value());
+        CHECK(refused.error() == os(ENOMEM));
+    }
+    // A kernel before 5.19 answers EINVAL to IORING_REGISTER_PBUF_RING:
+    // the error names what is missing.
+    fault::fail_next("io_uring_register", EINVAL);
+    auto old = driver.provide_buffers(1, 4, 64);
+    fault::reset();
+    REQUIRE_FALSE(old.has_value());
+    CHECK(old.error() == metalio::uring::Errc::no_buffer_ring);
+    MESSAGE("what a program prints: ", old.error().message());
+    // The group was never taken: it can be provided now.
+    CHECK(driver.provide_buffers(1, 4, 64).has_value());
+}
+
 #endif

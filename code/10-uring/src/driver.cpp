@@ -96,9 +96,4 @@ io::Result<OpId> Driver::cancel(OpId target, Token token) noexcept {
     return OpId{entry.user_data};
 }
 
-io::Result<void> Driver::submit_and_wait(unsigned min_complete) noexcept {
-    if (auto taken = ring_.submit_and_wait(min_complete); !taken) return std::unexpected(taken.error());
-    return {};
-}
-
 }  // namespace metalio::uring

@@ -27,6 +27,9 @@ public:
                    "filter (a container's default profile) or a security module blocks it";
         case Errc::kernel_too_old:
             return "io_uring is too old: the kernel lacks IORING_FEAT_FAST_POLL (before 5.7)";
+        case Errc::no_buffer_ring:
+            return "io_uring is too old for provided buffers: IORING_REGISTER_PBUF_RING needs Linux 5.19 "
+                   "(multishot recv needs 6.0); receive into the operation's own Buffer instead";
         }
         return "unknown io_uring error";
     }
@@ -35,6 +38,7 @@ public:
         switch (static_cast<Errc>(value)) {
         case Errc::not_supported:
         case Errc::kernel_too_old:
+        case Errc::no_buffer_ring:
             return std::errc::function_not_supported;
         case Errc::disabled:
         case Errc::not_in_group:

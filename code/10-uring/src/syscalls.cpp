@@ -41,4 +41,23 @@ io::Result<void*> map(int fd, std::size_t length, long long offset) noexcept {
     return reinterpret_cast<void*>(*address);
 }
 
+io::Result<void> register_(int fd, unsigned opcode, void* arg, unsigned nr_args) noexcept {
+    auto call = [](int ring, unsigned what, void* argument, unsigned count) {
+        return ::syscall(__NR_io_uring_register, ring, what, argument, count);
+    };
+    auto done = sys::syscall("io_uring_register", call, fd, opcode, arg, nr_args);
+    if (!done) return std::unexpected(done.error());
+    return {};
+}
+
+io::Result<void*> map_anonymous(std::size_t length) noexcept {
+    auto call = [](std::size_t size) -> std::intptr_t {
+        void* address = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+        return address == MAP_FAILED ? -1 : reinterpret_cast<std::intptr_t>(address);
+    };
+    auto address = sys::syscall("mmap", call, length);
+    if (!address) return std::unexpected(address.error());
+    return reinterpret_cast<void*>(*address);
+}
+
 }  // namespace metalio::sys::uring

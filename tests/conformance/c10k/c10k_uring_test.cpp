@@ -5,11 +5,15 @@
 // until end of stream. A periodic timeout (100 ms) lets the server notice
 // its deadline or a stop request from the main thread.
 //
-// Prints one parseable line, e.g.
+// A second case serves them with stage 09's runtime on the ring
+// (rt::ring::Runtime): one task per connection, co_await read and write_all.
+//
+// Prints one parseable line per case, e.g.
 //   c10k-uring: connections=10000 bytes=640000 seconds=...
 // Skips (prints "skipped: io_uring ...") where the kernel has no io_uring.
 #include <sys/resource.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -20,6 +24,9 @@
 
 #include "client_process.hpp"
 #include "metalio/net/tcp_listener.hpp"
+#include "metalio/rt/ring/runtime.hpp"
+#include "metalio/rt/ring/tcp_listener.hpp"
+#include "metalio/rt/timers.hpp"
 #include "metalio/uring/driver.hpp"
 #include "metalio_test.hpp"
 
@@ -137,9 +144,11 @@ private:
     Report report_;
 };
 
-}  // namespace
-
-TEST_CASE("c10k on io_uring: one thread of stage 10's completion API echoes on 10,000 simultaneous connections") {
+// The client process against a server run by @p serve (on its own thread,
+// which makes its own ring), with the descriptor limit raised; checks the
+// server's Report and prints the case's line, prefixed with @p name.
+template <class Serve>
+void run_c10k(const char* name, Serve serve) {
     if (auto probe = metalio::uring::Ring::create(4); !probe) {
         std::printf("skipped: %s\n", probe.error().message().c_str());
         return;
@@ -161,8 +170,7 @@ TEST_CASE("c10k on io_uring: one thread of stage 10's completion API echoes on 1
     std::atomic<bool> stop{false};
     Report report;
     {
-        UringEchoServer server(std::move(*listener), deadline + 5s, stop);
-        std::thread server_thread([&] { report = server.run(); });
+        std::thread server_thread([&] { report = serve(std::move(*listener), deadline + 5s, stop); });
         const auto client = c10k::run_client(address->port(), deadline, kConnections, kWindow, kClientTimeout);
         if (!client.exited_cleanly) stop = true;
         server_thread.join();
@@ -175,5 +183,89 @@ TEST_CASE("c10k on io_uring: one thread of stage 10's completion API echoes on 1
     CHECK(report.accepted == kConnections);
     CHECK(report.closed == kConnections);
     CHECK(report.bytes_echoed == kConnections * kMessageSize);
-    std::printf("c10k-uring: connections=%zu bytes=%zu seconds=%.2f\n", report.accepted, report.bytes_echoed, seconds);
+    std::printf("%s: connections=%zu bytes=%zu seconds=%.2f\n", name, report.accepted, report.bytes_echoed, seconds);
+}
+
+// The ring runtime's server: a task per connection greets with '+', then
+// echoes until end of stream.
+metalio::rt::Task<void> echo_task(metalio::rt::ring::TcpStream stream, Report* report) {
+    std::array<std::byte, kMessageSize> buffer{};
+    buffer[0] = std::byte{'+'};
+    if (auto greeted = co_await stream.write_all(std::span(buffer).first(1)); !greeted) {
+        report->error = "greeting: " + greeted.error().message();
+        co_return;
+    }
+    for (;;) {
+        auto read = co_await stream.read(buffer);
+        if (!read) {
+            report->error = "read: " + read.error().message();
+            co_return;
+        }
+        if (*read == 0) break;
+        report->bytes_echoed += *read;
+        if (auto sent = co_await stream.write_all(std::span(buffer).first(*read)); !sent) {
+            report->error = "write_all: " + sent.error().message();
+            co_return;
+        }
+    }
+    ++report->closed;
+}
+
+metalio::rt::Task<void> accept_loop(metalio::rt::ring::TcpListener* listener, Report* report) {
+    for (;;) {
+        auto accepted = co_await listener->accept();
+        if (!accepted) {
+            report->error = "accept: " + accepted.error().message();
+            co_return;
+        }
+        ++report->accepted;
+        (void)metalio::rt::spawn(echo_task(std::move(accepted->first), report));
+    }
+}
+
+metalio::rt::Task<void> serve_until_done(TcpListener plain, std::chrono::steady_clock::time_point deadline,
+                                         std::atomic<bool>* stop, Report* report) {
+    auto listener = metalio::rt::ring::TcpListener::from_std(std::move(plain));
+    if (!listener) {
+        report->error = "from_std: " + listener.error().message();
+        co_return;
+    }
+    (void)metalio::rt::spawn(accept_loop(&*listener, report));
+    // Checks every 100 ms whether the work is done, stopped or late.
+    while (report->closed < kConnections && report->error.empty()) {
+        if (stop->load() || std::chrono::steady_clock::now() > deadline) {
+            report->error = "stopped: " + std::to_string(report->accepted) + " accepted, " +
+                            std::to_string(report->closed) + " closed";
+            break;
+        }
+        co_await metalio::rt::sleep_for(100ms);
+    }
+}
+
+Report serve_on_ring_runtime(TcpListener listener, std::chrono::steady_clock::time_point deadline,
+                             std::atomic<bool>& stop) {
+    Report report;
+    auto runtime = metalio::rt::ring::Runtime::create(1024);
+    if (!runtime) {
+        report.error = "Runtime::create: " + runtime.error().message();
+        return report;
+    }
+    if (auto ran = runtime->block_on(serve_until_done(std::move(listener), deadline, &stop, &report)); !ran) {
+        report.error = "block_on: " + ran.error().message();
+    }
+    return report;  // the runtime's destructor ends the parked tasks and waits for the kernel
+}
+
+}  // namespace
+
+TEST_CASE("c10k on io_uring: one thread of stage 10's completion API echoes on 10,000 simultaneous connections") {
+    run_c10k("c10k-uring", [](TcpListener listener, std::chrono::steady_clock::time_point deadline,
+                              std::atomic<bool>& stop) {
+        UringEchoServer server(std::move(listener), deadline, stop);
+        return server.run();
+    });
+}
+
+TEST_CASE("c10k on the ring runtime: one thread of stage 09's runtime on io_uring echoes on 10,000 simultaneous connections") {
+    run_c10k("c10k-rt-ring", serve_on_ring_runtime);
 }

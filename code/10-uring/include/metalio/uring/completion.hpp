@@ -9,6 +9,7 @@
 #include "metalio/sys/owned_fd.hpp"
 #include "metalio/token.hpp"
 #include "metalio/uring/buffer.hpp"
+#include "metalio/uring/provided_buffer.hpp"
 
 namespace metalio::uring {
 
@@ -29,7 +30,9 @@ struct OpId {
 /// stream), the new descriptor of an accept (also in `accepted`, which
 /// closes it unless taken), 0 for a cancel, or an error: ECANCELED for an
 /// operation that was cancelled, ETIME for a timeout that expired (its
-/// normal end), ENOENT for a cancel that found nothing to cancel.
+/// normal end), ENOENT for a cancel that found nothing to cancel, ENOBUFS
+/// for a recv from a BufferRing that had no buffer left (the bytes stay in
+/// the socket; a multishot recv ends with it).
 /// Introduced in chapter 10 (uring).
 struct Completion {
     Token token;                      ///< the operation's token, as submitted
@@ -37,6 +40,7 @@ struct Completion {
     Buffer buffer;                    ///< the operation's buffer, back with its owner
     sys::OwnedFd accepted{-1};        ///< an accepted connection (accept only)
     bool more = false;                ///< a multishot operation goes on: more completions follow
+    ProvidedBuffer provided;          ///< the bytes of a recv from a BufferRing (given back when dropped)
 };
 // [completion]
 

@@ -27,6 +27,10 @@ enum class Errc {
     /// The ring exists but lacks IORING_FEAT_FAST_POLL: a kernel older
     /// than 5.7, whose socket operations this stage does not support.
     kernel_too_old,
+    /// io_uring_register refused IORING_REGISTER_PBUF_RING with EINVAL: a
+    /// kernel older than 5.19, which has no provided buffer rings (and no
+    /// multishot recv, which needs them and Linux 6.0).
+    no_buffer_ring,
 };
 // [errc]
 

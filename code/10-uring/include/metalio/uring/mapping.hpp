@@ -20,6 +20,9 @@ class Mapping {
 public:
     /// Maps @p length bytes of ring @p fd at @p offset (an IORING_OFF_* value).
     static io::Result<Mapping> map(int fd, std::size_t length, long long offset) noexcept;
+    /// Maps @p length bytes of private zeroed memory (page-aligned): the
+    /// memory of a BufferRing, which the kernel finds by its address.
+    static io::Result<Mapping> anonymous(std::size_t length) noexcept;
 
     /// Nothing mapped.
     Mapping() noexcept = default;

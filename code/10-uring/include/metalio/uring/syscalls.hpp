@@ -35,4 +35,16 @@ io::Result<unsigned> enter(int fd, unsigned to_submit, unsigned min_complete, un
 io::Result<void*> map(int fd, std::size_t length, long long offset) noexcept;
 // [syscalls]
 
+// [register]
+/// `io_uring_register(fd, opcode, arg, nr_args)`: registers (or
+/// unregisters) a resource with the ring @p fd, here a provided buffer ring
+/// (IORING_REGISTER_PBUF_RING, Linux 5.19). Fault point "io_uring_register".
+io::Result<void> register_(int fd, unsigned opcode, void* arg, unsigned nr_args) noexcept;
+
+/// `mmap` of @p length bytes of private, zeroed memory, populated at once:
+/// page-aligned memory the kernel and the program share by address (a
+/// provided buffer ring and its buffers). Fault point "mmap".
+io::Result<void*> map_anonymous(std::size_t length) noexcept;
+// [register]
+
 }  // namespace metalio::sys::uring

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "joining_thread.hpp"
 #include "latch.hpp"
 #include "metalio_test.hpp"
 
@@ -30,7 +31,7 @@ TEST_CASE("the tests' Latch: four threads meet 3000 times, none early and none l
         }
     };
     {
-        std::vector<std::jthread> others;
+        std::vector<metalio::test::JoiningThread> others;
         for (int i = 1; i < kThreads; ++i) others.emplace_back(meet_every_round, i);
         meet_every_round(0);
     }  // the others join here; a lost wake-up would leave one asleep for ever

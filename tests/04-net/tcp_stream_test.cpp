@@ -56,7 +56,7 @@ public:
     SigpipeCounter() {
         struct sigaction action{};
         action.sa_handler = [](int) { sigpipes.fetch_add(1); };
-        ::sigemptyset(&action.sa_mask);
+        sigemptyset(&action.sa_mask);
         ::sigaction(SIGPIPE, &action, &previous_);
         sigpipes = 0;
     }

@@ -98,7 +98,7 @@ TEST_CASE("writing after the Receiver closed is EPIPE and no SIGPIPE reaches the
     const metalio::test::FdLeakCheck no_leak;
     struct sigaction counting{};
     counting.sa_handler = [](int) { sigpipes.fetch_add(1); };
-    ::sigemptyset(&counting.sa_mask);
+    sigemptyset(&counting.sa_mask);
     struct sigaction previous{};
     ::sigaction(SIGPIPE, &counting, &previous);
     sigpipes = 0;

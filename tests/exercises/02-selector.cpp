@@ -31,7 +31,7 @@ struct Pipes {
     explicit Pipes(std::size_t count) {
         for (std::size_t i = 0; i < count; ++i) {
             int ends[2];
-            REQUIRE(::pipe2(ends, O_CLOEXEC) == 0);
+            REQUIRE(::pipe(ends) == 0);  // pipe(2): macOS has no pipe2, and this test starts no program
             readers.emplace_back(ends[0]);
             writers.emplace_back(ends[1]);
             REQUIRE(::fcntl(ends[0], F_SETFL, O_NONBLOCK) == 0);

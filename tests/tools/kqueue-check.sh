@@ -32,17 +32,31 @@ one_call=(-DMETALIO_HAVE_PIPE2=1 -DMETALIO_HAVE_ACCEPT4=1 -DMETALIO_HAVE_SOCK_FL
 fallback=(-DMETALIO_HAVE_PIPE2=0 -DMETALIO_HAVE_ACCEPT4=0 -DMETALIO_HAVE_SOCK_FLAGS=0 -DMETALIO_HAVE_MSG_NOSIGNAL=0
           -DMETALIO_HAVE_SO_NOSIGPIPE=0 -DMETALIO_HAVE_F_SETNOSIGPIPE=0 -DMETALIO_HAVE_EVENTFD=0
           -DMETALIO_HAVE_GETPEEREID=0 -DMETALIO_HAVE_SO_PEERCRED=1)
+# JOBS compilers at a time (the sources are independent); a failure is
+# reported by the compiler and named on its own line.
 failed=0
+running=0
+check() {  # check <waker> <source> <switches...>
+    local waker=$1 source=$2
+    shift 2
+    "$compiler" -std=c++23 -fsyntax-only -Wall -Wextra -Werror "${defines[@]}" "$@" "${includes[@]}" "$source" ||
+        { echo "kqueue compile check FAILED: $source (Waker: $waker)"; return 1; }
+}
 for waker in user pipe; do
     extra=("${one_call[@]}")
     [[ $waker == pipe ]] && extra=(-DMETALIO_WAKER_PIPE=1 "${fallback[@]}")
     for source in "${sources[@]}"; do
-        if ! "$compiler" -std=c++23 -fsyntax-only -Wall -Wextra -Werror "${defines[@]}" "${extra[@]}" \
-            "${includes[@]}" "$source"; then
-            echo "kqueue compile check FAILED: $source (Waker: $waker)"
-            failed=1
+        if ((running >= ${JOBS:-2})); then
+            wait -n || failed=1
+            running=$((running - 1))
         fi
+        check "$waker" "$source" "${extra[@]}" &
+        running=$((running + 1))
     done
+done
+while ((running > 0)); do
+    wait -n || failed=1
+    running=$((running - 1))
 done
 [[ $failed -eq 0 ]] && echo "kqueue compile check: ${#sources[@]} sources, user-event Waker with the one-call forms and pipe Waker with the portable fallbacks, no error"
 exit $failed

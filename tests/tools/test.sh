@@ -18,11 +18,10 @@
 #      <sys/event.h>; then, if LIBKQUEUE_PREFIX is set (or a libkqueue is
 #      found), every test on the kqueue selector, on libkqueue, with the
 #      portable fallbacks of step 3 forced
-#   5c. macOS: the library and the examples compiled and linked for
-#      x86_64-macos (kqueue), the library compiled for aarch64-macos
-#      (poll(2)), with Zig 0.11 from npm (tests/tools/macos-check.sh;
-#      MACOS_TESTS=1 adds the test programs and exercise answers); nothing
-#      of it can run here
+#   5c. macOS: every library, example, test program and exercise solution
+#      compiled and linked for x86_64-macos (kqueue), the library and the
+#      examples compiled for aarch64-macos (poll(2)), with Zig 0.11 from npm
+#      (tests/tools/macos-check.sh); nothing of it can run here
 #   6. the installed library: cmake --install, then a project using
 #      find_package(metalio) builds the echo server, which must greet a client
 #   7. Windows: every stage and the behaviour suite cross-compiled with
@@ -132,7 +131,7 @@ step "poll(2), portable Unix fallbacks forced, under ASan+UBSan" suite asan-port
 step "poll(2) under TSan" suite tsan-poll -DMETALIO_SANITIZE=thread -DMETALIO_BUILD_EXERCISES=OFF
 step "behaviour suite under valgrind memcheck" valgrind_suite
 step "kqueue: compile check, and every test on a kqueue" kqueue_suite
-step "macOS: compiled with Zig (x86-64 kqueue: library and examples, linked; arm64 poll(2): library)" tests/tools/macos-check.sh
+step "macOS: compiled with Zig (x86-64 kqueue: everything, linked; arm64 poll(2): library and examples)" tests/tools/macos-check.sh
 step "installed library + find_package consumer" tests/install/check.sh
 # Cross-compiled for Windows; ctest runs each test under Wine (through
 # CMAKE_CROSSCOMPILING_EMULATOR, in the build's own Wine prefix). First

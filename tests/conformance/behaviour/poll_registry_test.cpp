@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "behaviour.hpp"
+#include "joining_thread.hpp"
 #include "latch.hpp"
 #include "metalio/error.hpp"
 
@@ -239,7 +240,7 @@ BEHAVIOUR("registries cloned with try_clone and used from three threads at once 
     std::array<std::array<std::error_code, 4>, 3> outcomes{};
     metalio::test::Latch start(3);  // not std::latch: see latch.hpp
     {
-        std::vector<std::jthread> threads;
+        std::vector<metalio::test::JoiningThread> threads;
         for (std::size_t i = 0; i < 3; ++i) {
             threads.emplace_back([&, i] {
                 const Registry& registry = *clones[i];
@@ -254,7 +255,7 @@ BEHAVIOUR("registries cloned with try_clone and used from three threads at once 
                 keep(3, registry.reregister(stream, Token{30 + i}, Interest::WRITABLE));
             });
         }
-    }  // the jthreads join here
+    }  // the threads join here
     const char* const steps[] = {"register", "deregister", "register again", "reregister"};
     for (std::size_t i = 0; i < 3; ++i) {
         for (std::size_t step = 0; step < 4; ++step) {

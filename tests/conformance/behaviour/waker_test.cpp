@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "behaviour.hpp"
+#include "joining_thread.hpp"
 #include "metalio/error.hpp"
 #include "metalio/waker.hpp"
 
@@ -59,7 +60,7 @@ BEHAVIOUR("a wake from another thread ends a blocking poll") {
     const auto start = std::chrono::steady_clock::now();
     std::vector<Event> events;
     {
-        const std::jthread other([&] {
+        const metalio::test::JoiningThread other([&] {
             std::this_thread::sleep_for(50ms);
             woke.store(waker.wake().has_value());
         });
@@ -77,7 +78,7 @@ BEHAVIOUR("two wakes from two threads, each followed by a poll, give two events 
     for (int round = 0; round < 2; ++round) {
         CAPTURE(round);
         std::atomic<bool> woke{false};
-        { const std::jthread other([&] { woke.store(waker.wake().has_value()); }); }
+        { const metalio::test::JoiningThread other([&] { woke.store(waker.wake().has_value()); }); }
         REQUIRE_MESSAGE(woke.load(), "wake() failed on thread ", round);
         check_one_wake_event(poll_once(poll, kEventWait));
     }

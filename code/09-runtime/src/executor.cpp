@@ -123,10 +123,10 @@ void Executor::run_once() {
     // pop_front never sees it.
     if (!end_of_pass_.linked()) run_queue_.push_back(end_of_pass_);
     for (std::uint32_t tick = 0; tick < kEventInterval; ++tick) {
-        Waiter* waiter = run_queue_.pop_front();  // never null: the marker is in the queue
-        if (waiter == &end_of_pass_) break;
+        Waiter& waiter = run_queue_.take_front();  // never empty: the marker is in the queue
+        if (&waiter == &end_of_pass_) break;
         Budget::refill();  // each task run gets its own budget
-        waiter->run();
+        waiter.run();
     }
     Budget::unconstrain();
 }

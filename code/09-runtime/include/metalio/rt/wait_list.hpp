@@ -105,6 +105,17 @@ public:
         return first;
     }
 
+    /// Unlinks and returns the first waiter of a list that is known not to
+    /// be empty (the run queue while its end-of-pass marker is in it):
+    /// pop_front() without its two tests, once per task run.
+    Waiter& take_front() noexcept {
+        WaitLink* first = head_.next;
+        head_.next = first->next;
+        first->next->prev = &head_;
+        first->prev = first->next = nullptr;
+        return *static_cast<Waiter*>(first);
+    }
+
     /// Moves every waiter of @p other to the end of this list, in order:
     /// a few pointer writes, however many there are.
     void splice_back(WaitList& other) noexcept {

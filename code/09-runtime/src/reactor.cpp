@@ -51,6 +51,10 @@ io::Result<bool> Reactor::turn(std::optional<std::chrono::nanoseconds> timeout, 
         return std::unexpected(polled.error());
     }
     bool woken = false;
+    // Read once: queueing waiters stores through pointers the compiler
+    // cannot tell from the vector's own, and nothing here adds a record.
+    const std::unique_ptr<ScheduledIo>* const slab = slab_.data();
+    const std::size_t records = slab_.size();
     for (const Event& event : events_) {
         const std::size_t token = event.token().value;
         if (event.token() == kWakeToken) {
@@ -59,8 +63,8 @@ io::Result<bool> Reactor::turn(std::optional<std::chrono::nanoseconds> timeout, 
         }
         const std::size_t index = token & 0xffff'ffffU;
         const std::size_t generation = token >> 32;
-        if (index < slab_.size() && slab_[index]->generation() == generation) {
-            slab_[index]->set_readiness(event, executor);
+        if (index < records && slab[index]->generation() == generation) {
+            slab[index]->set_readiness(event, executor);
         } else {
             ++stale_events_;  // its source was deregistered: nobody to tell
         }

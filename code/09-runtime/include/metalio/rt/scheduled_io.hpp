@@ -55,11 +55,11 @@ public:
     /// True unless the last operation in @p direction returned WouldBlock
     /// (or a short read) and no event came since.
     [[nodiscard]] bool is_ready(Direction direction) const noexcept {
-        return direction == Direction::Read ? readable_ || read_closed_ : writable_ || write_closed_;
+        return (ready_ & (direction == Direction::Read ? kReadable | kReadClosed : kWritable | kWriteClosed)) != 0;
     }
     /// Forgets the readiness of @p direction (not a closed half): the next
     /// ready() parks.
-    void clear(Direction direction) noexcept { (direction == Direction::Read ? readable_ : writable_) = false; }
+    void clear(Direction direction) noexcept { ready_ &= direction == Direction::Read ? ~kReadable : ~kWritable; }
     /// Parks @p waiter on @p direction's list until an event in that
     /// direction (Ready and IoOperation do this after a WouldBlock).
     void park(Direction direction, Waiter& waiter) noexcept { waiters(direction).push_back(waiter); }
@@ -88,12 +88,12 @@ public:
         generation_ = (generation_ + 1) & kGenerationMask;
         owner_ = nullptr;
         registration_ = nullptr;
-        readable_ = writable_ = read_closed_ = write_closed_ = false;
+        ready_ = 0;
         orphans.splice_back(readers_);
         orphans.splice_back(writers_);
     }
     /// Makes the record ready both ways again, for its next source.
-    void reuse() noexcept { readable_ = writable_ = true; }
+    void reuse() noexcept { ready_ = kReadable | kWritable; }
     /// Generations wrap within 31 bits: a token (generation, index) is then
     /// never the Waker's all-ones token.
     static constexpr std::uint32_t kGenerationMask = 0x7fff'ffff;
@@ -129,14 +129,14 @@ public:
         const bool error = event.is_error();
         const bool read_closed = error || event.is_read_closed();
         const bool write_closed = error || event.is_write_closed();
-        if (read_closed) read_closed_ = true;
-        if (write_closed) write_closed_ = true;
+        if (read_closed) ready_ |= kReadClosed;
+        if (write_closed) ready_ |= kWriteClosed;
         if (read_closed || event.is_readable()) {
-            readable_ = true;
+            ready_ |= kReadable;
             executor.schedule_all(readers_);
         }
         if (write_closed || event.is_writable()) {
-            writable_ = true;
+            ready_ |= kWritable;
             executor.schedule_all(writers_);
         }
     }
@@ -154,10 +154,11 @@ private:
     ScheduledIo* next_ = nullptr;           // in the reactor's free or pending list
     std::uint32_t index_;
     std::uint32_t generation_ = 0;
-    bool readable_ = true;
-    bool writable_ = true;
-    bool read_closed_ = false;   // sticky: end-of-file or error seen
-    bool write_closed_ = false;  // sticky: the peer is gone, or error seen
+    // Readiness, one bit each, so that is_ready() of a direction is one
+    // test. The closed bits are sticky: end-of-file, the peer gone, or an
+    // error seen.
+    static constexpr unsigned kReadable = 1U, kReadClosed = 2U, kWritable = 4U, kWriteClosed = 8U;
+    unsigned ready_ = kReadable | kWritable;
     WaitList readers_;
     WaitList writers_;
 };

@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "metalio/io.hpp"
 #include "metalio/rt/frame_pool.hpp"
 #include "metalio/rt/wait_list.hpp"
 
@@ -230,6 +231,18 @@ Task<T> Promise<T>::get_return_object() noexcept {
 
 inline Task<void> Promise<void>::get_return_object() noexcept {
     return Task<void>(std::coroutine_handle<Promise<void>>::from_promise(*this));
+}
+
+/// The result of @p task, which has finished: its value, or its exception
+/// rethrown. How every runtime's block_on ends.
+template <class T>
+io::Result<T> take_result(Task<T>& task) {
+    if constexpr (std::is_void_v<T>) {
+        task.frame().promise().take();
+        return {};
+    } else {
+        return task.frame().promise().take();
+    }
 }
 
 }  // namespace metalio::rt

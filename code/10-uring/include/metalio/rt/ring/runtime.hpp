@@ -59,12 +59,7 @@ public:
     io::Result<T> block_on(Task<T> task) {
         if (!task) return std::unexpected(make_error_code(std::errc::invalid_argument));
         if (auto ran = run_until(task.frame().promise(), task.frame()); !ran) return std::unexpected(ran.error());
-        if constexpr (std::is_void_v<T>) {
-            task.frame().promise().take();
-            return {};
-        } else {
-            return task.frame().promise().take();
-        }
+        return take_result(task);  // rethrows an exception that ended the task
     }
 
     /// How many ring sockets exist, abandoned ones waiting for the kernel
